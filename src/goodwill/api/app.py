@@ -1,0 +1,54 @@
+"""The ASGI application: API under /api/v1, the web console at /, health at /health."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, FastAPI
+from fastapi.staticfiles import StaticFiles
+from sqlalchemy import Engine
+
+from goodwill import __version__
+from goodwill.api import errors, health
+from goodwill.config import Settings, get_settings
+from goodwill.store.db import make_engine, make_session_factory
+from goodwill.web import landing
+from goodwill.web.templating import STATIC_DIR
+
+API_PREFIX = "/api/v1"
+
+DESCRIPTION = """
+Goodwill's REST API. Every route under `/api/v1` needs an API key (`Authorization: Bearer …`) whose role
+grants what the route states; create one with `goodwill keys create --role integration NAME`.
+Errors share one body: `{"error": code, "detail": message, "problems": [{"loc", "msg"}]}`.
+"""
+
+
+def create_app(settings: Settings | None = None, *, engine: Engine | None = None) -> FastAPI:
+    """Build the application for `settings` (default: from the environment)."""
+    settings = settings or get_settings()
+    engine = engine or make_engine(settings.database_url)
+    app = FastAPI(
+        title="Goodwill",
+        version=__version__,
+        description=DESCRIPTION,
+        openapi_url=f"{API_PREFIX}/openapi.json",
+        docs_url="/docs",
+        redoc_url=None,
+    )
+    app.state.engine = engine
+    app.state.session_factory = make_session_factory(engine)
+    app.state.secret = settings.secret_key.get_secret_value()
+    app.state.settings = settings
+    errors.install(app)
+    app.include_router(health.router)
+    for router in api_routers():
+        app.include_router(router, prefix=API_PREFIX, responses=errors.ERROR_RESPONSES)
+    app.include_router(landing.router)
+    app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+    return app
+
+
+def api_routers() -> list[APIRouter]:
+    """Every domain's API router, in the order they appear in the OpenAPI document."""
+    from goodwill.api import imports
+
+    return [imports.router]

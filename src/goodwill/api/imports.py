@@ -1,0 +1,7 @@
+"""Import endpoints (being built)."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+router = APIRouter(prefix="/imports", tags=["imports"])

@@ -1,0 +1,1 @@
+"""Audit: who saw and changed what."""

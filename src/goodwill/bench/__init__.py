@@ -1,0 +1,1 @@
+"""Benchmarks: each prints JSON and compares against a floor measured in the same run."""

@@ -1,0 +1,1 @@
+"""Bookings (PNRs) with their passengers, journeys of segments, and checked bags."""

@@ -1,0 +1,1 @@
+"""Cases and interactions: how the airline answers, on time."""

@@ -1,0 +1,43 @@
+"""Settings, read once from GOODWILL_* environment variables (and an optional .env file)."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+from pydantic import SecretStr, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+DEFAULT_SECRET = "change-me"  # noqa: S105 - the placeholder production refuses
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="GOODWILL_", env_file=".env", extra="ignore")
+
+    environment: Literal["development", "test", "production"] = "development"
+    database_url: str = "sqlite:///goodwill.db"
+    secret_key: SecretStr = SecretStr(DEFAULT_SECRET)
+    allow_sqlite_in_production: bool = False
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+    log_format: Literal["json", "console"] = "console"
+    host: str = "127.0.0.1"
+    port: int = 8000
+    shared_data: Path = Path("../shared/data")
+    airline_code: str = "B6"
+    airline_name: str = "Goodwill Demo Air"
+
+    @model_validator(mode="after")
+    def _enforce_production_safety(self) -> Settings:
+        if self.environment == "production":
+            if self.secret_key.get_secret_value() == DEFAULT_SECRET or len(self.secret_key) < 32:
+                raise ValueError("GOODWILL_SECRET_KEY must be set to a random value of 32+ characters in production")
+            if self.database_url.startswith("sqlite") and not self.allow_sqlite_in_production:
+                raise ValueError("production on SQLite needs GOODWILL_ALLOW_SQLITE_IN_PRODUCTION=true; use PostgreSQL")
+        return self
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    """The process-wide settings; read once."""
+    return Settings()

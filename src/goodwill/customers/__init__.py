@@ -1,0 +1,1 @@
+"""Customers: one record per passenger, with every identity, consent, preference and wish."""

@@ -1,0 +1,1 @@
+"""Flights: airports, carriers, flights and the events that disrupt them."""

@@ -1,0 +1,1 @@
+"""Domain-agnostic pure helpers: money, time, ids, text normalisation."""

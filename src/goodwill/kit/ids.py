@@ -1,0 +1,27 @@
+"""Identifiers: time-ordered UUIDs (version 7 layout) so new rows append to the index instead of scattering."""
+
+from __future__ import annotations
+
+import os
+import time
+import uuid
+
+_last_ms = 0
+_seq = 0
+
+
+def new_id() -> uuid.UUID:
+    """A UUIDv7: 48-bit Unix milliseconds, then random bits; monotonic within this process."""
+    global _last_ms, _seq
+    ms = time.time_ns() // 1_000_000
+    if ms <= _last_ms:
+        ms = _last_ms
+        _seq = (_seq + 1) & 0xFFF
+        if _seq == 0:
+            ms += 1
+    else:
+        _seq = int.from_bytes(os.urandom(2), "big") & 0x7FF
+    _last_ms = ms
+    rand = int.from_bytes(os.urandom(8), "big") & ((1 << 62) - 1)
+    value = (ms & ((1 << 48) - 1)) << 80 | 0x7 << 76 | _seq << 64 | 0b10 << 62 | rand
+    return uuid.UUID(int=value)

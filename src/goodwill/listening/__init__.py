@@ -1,0 +1,1 @@
+"""Listening: feedback from every channel, analysed."""

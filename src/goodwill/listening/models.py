@@ -1,0 +1,61 @@
+"""Feedback: one record for a survey answer, an email, a social post or a comment, with its analysis."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from enum import StrEnum
+from typing import Any
+
+from sqlalchemy import Boolean, Float, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from goodwill.store.base import Base, RecordMixin
+from goodwill.store.types import JSONType, UTCDateTime
+
+
+class FeedbackChannel(StrEnum):
+    SURVEY = "survey"
+    EMAIL = "email"
+    SOCIAL = "social"
+    FORUM = "forum"
+    BLOG = "blog"
+    CHAT = "chat"
+    REVIEW = "review"
+
+
+class Feedback(RecordMixin, Base):
+    __tablename__ = "feedback"
+
+    passenger_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("passengers.id"), index=True)
+    flight_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("flights.id"), index=True)
+    booking_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("bookings.id"))
+    case_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("cases.id"))
+    channel: Mapped[str] = mapped_column(String(10))
+    source: Mapped[str | None] = mapped_column(String(40))
+    external_id: Mapped[str] = mapped_column(String(120))
+    # sha256 of the normalised text: the same words twice are one feedback.
+    content_hash: Mapped[str] = mapped_column(String(64), index=True)
+    received_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    author: Mapped[str | None] = mapped_column(String(120))
+    text: Mapped[str] = mapped_column(Text, default="")
+    nps: Mapped[int | None] = mapped_column(Integer)
+    csat: Mapped[int | None] = mapped_column(Integer)
+    # Analysis, as ordinary fields with a confidence; an agent's correction is kept in `corrections`.
+    language: Mapped[str | None] = mapped_column(String(8))
+    language_confidence: Mapped[float | None] = mapped_column(Float)
+    is_spam: Mapped[bool | None] = mapped_column(Boolean)
+    spam_confidence: Mapped[float | None] = mapped_column(Float)
+    sentiment: Mapped[str | None] = mapped_column(String(8))
+    sentiment_score: Mapped[float | None] = mapped_column(Float)
+    sentiment_confidence: Mapped[float | None] = mapped_column(Float)
+    topics: Mapped[list[str]] = mapped_column(JSONType, default=list)
+    urgency: Mapped[list[str]] = mapped_column(JSONType, default=list)
+    entities: Mapped[dict[str, Any]] = mapped_column(JSONType, default=dict)
+    analysis_model: Mapped[str | None] = mapped_column(String(40))
+    corrections: Mapped[dict[str, Any]] = mapped_column(JSONType, default=dict)
+
+    __table_args__ = (
+        UniqueConstraint("channel", "external_id"),
+        Index("ix_feedback_received_at", "received_at"),
+    )

@@ -1,0 +1,1 @@
+"""Notifications: messages to passengers, delivered from the outbox."""

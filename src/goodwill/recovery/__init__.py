@@ -1,0 +1,1 @@
+"""Recovery: what the rules owe each disrupted passenger, decided, explained and paid once."""

@@ -1,0 +1,1 @@
+"""Persistence plumbing: declarative base, portable column types, engine and unit of work."""

@@ -1,0 +1,1 @@
+"""Vouchers and the append-only compensation ledger."""
