@@ -1,0 +1,16 @@
+"""Plain factory functions that return flushed objects (STYLE.md): override what a test cares about."""
+
+from __future__ import annotations
+
+from sqlalchemy.orm import Session
+
+from goodwill.access import service as access
+from goodwill.access.roles import Role
+
+TEST_SECRET = "test-secret-0123456789-0123456789-abcdef"
+
+
+def make_api_key(session: Session, *, role: Role = Role.INTEGRATION, name: str = "test") -> str:
+    """Create an API key and return its bearer token."""
+    _key, token = access.create_key(session, name=name, role=role, server_secret=TEST_SECRET)
+    return token
