@@ -25,7 +25,7 @@ $(VENV)/.synced: $(UV) uv.lock pyproject.toml
 	@touch $@
 
 demo: $(VENV)/.synced  ## seed the demo airline into demo.db (SQLite) and serve it on http://127.0.0.1:8000
-	$(RUN)/goodwill demo --database-url sqlite:///demo.db
+	$(RUN)/goodwill --database-url sqlite:///demo.db demo
 
 test: $(VENV)/.synced  ## run the test suite (SQLite; and PostgreSQL when GOODWILL_TEST_DATABASE_URL is set)
 	$(RUN)/python -m pytest -n 2 $(PYTEST_ARGS)

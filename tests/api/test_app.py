@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 
 import pytest
@@ -116,3 +117,20 @@ def test_unknown_route_uses_the_error_body(client: TestClient) -> None:
     response = client.get("/api/v1/no-such-thing")
     assert response.status_code == 404
     assert set(response.json()) == {"error", "detail", "problems"}
+
+
+def test_requests_are_logged_by_route_template_with_a_request_id(
+    client: TestClient, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from goodwill.logging import configure_logging
+
+    configure_logging("INFO", "json")
+    response = client.get("/api/v1/_probe/integration?email=ana@example.com", headers={"x-request-id": "req-42"})
+    assert response.headers["x-request-id"] == "req-42"
+    lines = [line for line in capsys.readouterr().err.splitlines() if "api.request" in line]
+    assert lines, "no api.request event logged"
+    event = json.loads(lines[-1])
+    assert event["route"] == "/api/v1/_probe/integration"
+    assert event["status"] == 401
+    assert event["request_id"] == "req-42"
+    assert "ana@example.com" not in lines[-1]

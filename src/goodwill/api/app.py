@@ -7,7 +7,7 @@ from fastapi.staticfiles import StaticFiles
 from sqlalchemy import Engine
 
 from goodwill import __version__
-from goodwill.api import errors, health
+from goodwill.api import errors, health, middleware
 from goodwill.config import Settings, get_settings
 from goodwill.store.db import make_engine, make_session_factory
 from goodwill.web import landing
@@ -39,6 +39,7 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
     app.state.secret = settings.secret_key.get_secret_value()
     app.state.settings = settings
     errors.install(app)
+    middleware.install(app)
     app.include_router(health.router)
     for router in api_routers():
         app.include_router(router, prefix=API_PREFIX, responses=errors.ERROR_RESPONSES)
