@@ -8,7 +8,13 @@ from goodwill.kit.money import Money
 class TestParse:
     @pytest.mark.parametrize(
         ("amount", "currency", "minor"),
-        [("123.45", "USD", 12345), ("600", "EUR", 60000), ("0.5", "usd", 50), ("1000", "JPY", 1000), ("1.234", "KWD", 1234)],
+        [
+            ("123.45", "USD", 12345),
+            ("600", "EUR", 60000),
+            ("0.5", "usd", 50),
+            ("1000", "JPY", 1000),
+            ("1.234", "KWD", 1234),
+        ],
     )
     def test_major_units_become_exact_minor_units(self, amount: str, currency: str, minor: int) -> None:
         assert Money.parse(amount, currency) == Money(minor, currency.upper())

@@ -48,7 +48,11 @@ class TestIdentityNormalisation:
 
     @pytest.mark.parametrize(
         ("raw", "e164"),
-        [("(212) 555-0123", "+12125550123"), ("+1 212 555 0123", "+12125550123"), ("+33 1 42 68 53 00", "+33142685300")],
+        [
+            ("(212) 555-0123", "+12125550123"),
+            ("+1 212 555 0123", "+12125550123"),
+            ("+33 1 42 68 53 00", "+33142685300"),
+        ],
     )
     def test_phones_become_e164(self, raw: str, e164: str) -> None:
         assert normalise_phone(raw) == e164
