@@ -119,6 +119,7 @@ class TestRows:
 
     def test_the_tallies_count_what_the_rows_hold(self, demo: Demo) -> None:
         assert demo.booking_tally.booking_rows == len(demo.bookings)
+        assert demo.passenger_tally.expected_booking_rows == len(demo.bookings)
         assert demo.booking_tally.bookings == len({b["pnr"] for b in demo.bookings})
 
 

@@ -99,7 +99,9 @@ class TripPlan:
 
 @dataclass(slots=True)
 class Booking:
-    pnr: str
+    """A placed trip. Identifiers are kept as counters and spelled out only when rows are written."""
+
+    number: int  # scrambled into the PNR
     plan: TripPlan
     outbound: list[int]  # flight indices
     inbound: list[int]
@@ -108,8 +110,8 @@ class Booking:
     booked_at: datetime
     fares: list[int]  # minor units per party member
     fare_class: str
-    tickets: list[str]
-    bags: dict[tuple[int, int], list[str]]  # (party position, journey) -> tags
+    first_ticket: int  # one ticket per party member, numbered on from here
+    bags: dict[tuple[int, int], tuple[int, int]]  # (party position, journey) -> (first tag number, count)
 
 
 @dataclass
@@ -120,6 +122,7 @@ class Tally:
     passengers: int = 0
     bookings: int = 0
     booking_rows: int = 0
+    expected_booking_rows: int = 0  # known after the passenger pass, for progress bars
     unplaced_trips: int = 0
     connections: int = 0
     agency_bookings: int = 0
@@ -185,7 +188,11 @@ class DemoAirline:
 
     def passenger_rows(self, tally: Tally | None = None) -> Iterator[dict[str, Any]]:
         """PassengerRow dicts, one per passenger, with the tier their trips earned."""
-        for household, _bookings in self._simulate(tally):
+        for household, bookings in self._simulate(tally):
+            if tally is not None:
+                tally.expected_booking_rows += sum(
+                    len(b.plan.party) * (len(b.outbound) + len(b.inbound)) for b in bookings
+                )
             for person in household.members:
                 tier = tier_for(person.revenue_minor, member=person.loyalty is not None, thresholds=self.thresholds)
                 if tally is not None:
@@ -432,24 +439,19 @@ class DemoAirline:
                 for limit, c in ((1.8, "Y"), (1.4, "B"), (1.1, "M"), (0.9, "Q"), (0.0, "L"))
                 if plan.multiplier >= limit
             )
-        tickets = []
-        for _ in plan.party:
-            tickets.append(f"{TICKET_PREFIX}{self._ticket(state.tickets):010d}")
-            state.tickets += 1
-        bags: dict[tuple[int, int], list[str]] = {}
+        first_ticket = state.tickets
+        state.tickets += len(plan.party)
+        bags: dict[tuple[int, int], tuple[int, int]] = {}
         bag_odds = 0.15 if plan.purpose == "business" else 0.55
         for position, person in enumerate(plan.party):
             if person.passenger_type(first.operating_date) == "infant" or rng.random() >= bag_odds:
                 continue
             count = 2 if rng.random() < 0.2 else 1
             for journey in (1, 2):
-                tags = []
-                for _ in range(count):
-                    tags.append(f"{CARRIER}{self._bag(state.bags):08d}")
-                    state.bags += 1
-                bags[(position, journey)] = tags
+                bags[(position, journey)] = (state.bags, count)
+                state.bags += count
         booking = Booking(
-            pnr=_pnr(self._pnr_number(state.pnrs)),
+            number=state.pnrs,
             plan=plan,
             outbound=outbound,
             inbound=inbound,
@@ -458,7 +460,7 @@ class DemoAirline:
             booked_at=booked_at,
             fares=fares,
             fare_class=fare_class,
-            tickets=tickets,
+            first_ticket=first_ticket,
             bags=bags,
         )
         state.pnrs += 1
@@ -527,18 +529,23 @@ class DemoAirline:
         travel_day = flights[booking.outbound[0]].operating_date
         booked_at = self.table.local(plan.origin, booking.booked_at).isoformat()
         legs = [(1, i) for i in booking.outbound] + [(2, i) for i in booking.inbound]
+        pnr = _pnr(self._pnr_number(booking.number))
         rows: list[dict[str, Any]] = []
         for position, person in enumerate(plan.party):
             passenger_type = person.passenger_type(travel_day)
+            ticket = f"{TICKET_PREFIX}{self._ticket(booking.first_ticket + position):010d}"
             first_of_journey = {1: True, 2: True}
             for sequence, (journey, index) in enumerate(legs, start=1):
                 flight = flights[index]
-                tags = booking.bags.get((position, journey)) if first_of_journey[journey] else None
+                bag = booking.bags.get((position, journey)) if first_of_journey[journey] else None
+                tags = (
+                    None if bag is None else ";".join(f"{CARRIER}{self._bag(n):08d}" for n in range(bag[0], sum(bag)))
+                )
                 first_of_journey[journey] = False
                 rows.append(
                     _given(
                         {
-                            "pnr": booking.pnr,
+                            "pnr": pnr,
                             "booking_channel": booking.channel,
                             "agency_code": booking.agency_code,
                             "booked_at": booked_at,
@@ -552,7 +559,7 @@ class DemoAirline:
                             "passenger_language": person.language,
                             "passenger_type": passenger_type,
                             "unaccompanied_minor": plan.purpose == "minor",
-                            "ticket_number": booking.tickets[position],
+                            "ticket_number": ticket,
                             "segment": sequence,
                             "journey": journey,
                             "carrier": flight.carrier,
@@ -562,7 +569,7 @@ class DemoAirline:
                             "destination": flight.destination,
                             "cabin": "premium" if plan.premium else "economy",
                             "fare_class": booking.fare_class,
-                            "bag_tags": None if not tags else ";".join(tags),
+                            "bag_tags": tags,
                         }
                     )
                 )
