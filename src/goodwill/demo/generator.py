@@ -24,12 +24,13 @@ from collections import Counter
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from itertools import accumulate
 from typing import Any
 
 from goodwill.demo import people
 from goodwill.demo.households import Household, Person, Population, Scramble
 from goodwill.demo.network import NEW_YORK, FlightTable
-from goodwill.demo.routes import HONEYMOON_DESTINATIONS, HUB, Routes
+from goodwill.demo.routes import HONEYMOON_DESTINATIONS, HUB, Routes, pick
 from goodwill.demo.schedule import Network
 
 CARRIER = "B6"
@@ -46,8 +47,12 @@ BUSINESS_TRIPS_ALPHA = 1.15
 MAX_BUSINESS_TRIPS = 80
 BUSINESS_FARE_MU = 1.0  # log of the typical business fare multiplier (late, flexible fares)
 LEISURE_TRIPS = (65, 22, 9, 3, 1)  # weights of 1..5 leisure trips a year
-LAYOVER_MIN, LAYOVER_MAX = timedelta(hours=1), timedelta(hours=4)
-RETURN_AFTER = timedelta(hours=3)  # the way back leaves at least this long after the way out lands
+LEISURE_CUMULATIVE = list(accumulate(LEISURE_TRIPS))
+CONSENT_EMAIL = (True, False, None), list(accumulate((70, 20, 10)))
+CONSENT_SMS = (True, False, None), list(accumulate((55, 30, 15)))
+CONSENT_PUSH = (True, None), list(accumulate((30, 70)))
+LAYOVER_MINUTES = (60, 240)  # a connection's shortest and longest wait
+RETURN_AFTER_MINUTES = 180  # the way back leaves at least this long after the way out lands
 PNR_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I to misread
 
 
@@ -57,6 +62,11 @@ def _pnr(number: int) -> str:
         number, digit = divmod(number, 32)
         letters.append(PNR_ALPHABET[digit])
     return "".join(letters)
+
+
+def _choose(rng: random.Random, choice: tuple[tuple[bool | None, ...], list[int]]) -> bool | None:
+    values, cumulative = choice
+    return values[pick(rng, cumulative)]
 
 
 def _given(row: dict[str, Any]) -> dict[str, Any]:
@@ -254,7 +264,7 @@ class DemoAirline:
             trips = min(MAX_BUSINESS_TRIPS, 4 + int(4 * rng.paretovariate(BUSINESS_TRIPS_ALPHA)))
             for _ in range(trips):
                 plans.append(self._business_trip(rng, household))
-        leisure = rng.choices((1, 2, 3, 4, 5), weights=LEISURE_TRIPS)[0] - (1 if household.frequent else 0)
+        leisure = 1 + pick(rng, LEISURE_CUMULATIVE) - (1 if household.frequent else 0)
         for number in range(max(leisure, 1 if len(members) > 1 else 0)):
             whole = number == 0 or rng.random() < 0.6
             party = list(members) if whole else [primary]
@@ -358,7 +368,7 @@ class DemoAirline:
             outbound = self._journey(rng, state, route_out, plan.day + shift, need, None)
             if outbound is None:
                 continue
-            landed = table.flights[outbound[-1]].arrival + RETURN_AFTER
+            landed = table.arrival_minutes[outbound[-1]] + RETURN_AFTER_MINUTES
             back_day = plan.day + shift + plan.stay
             for back_shift in (0, 1, -1, 2, -2, 3):
                 inbound = self._journey(rng, state, route_back, back_day + back_shift, need, landed)
@@ -375,29 +385,24 @@ class DemoAirline:
         route: tuple[str, str | None, str],
         day: int,
         need: int,
-        not_before: datetime | None,
+        not_before: int | None,
     ) -> list[int] | None:
+        """Flights with `need` free seats for one direction on `day` (departing at or after `not_before`,
+        in epoch minutes), with a layover of one to four hours when the route connects at the hub."""
         origin, hub, destination = route
-        flights, seats = self.table.flights, state.seats_left
+        table, seats = self.table, state.seats_left
+        departs, arrives = table.departure_minutes, table.arrival_minutes
+        earliest = -1 if not_before is None else not_before
+        first_leg = table.on(origin, hub if hub is not None else destination, day)
+        firsts = [i for i in first_leg if seats[i] >= need and departs[i] >= earliest]
         if hub is None:
-            options = [
-                i
-                for i in self.table.on(origin, destination, day)
-                if seats[i] >= need and (not_before is None or flights[i].departure >= not_before)
-            ]
-            return [rng.choice(options)] if options else None
-        firsts = [
-            i
-            for i in self.table.on(origin, hub, day)
-            if seats[i] >= need and (not_before is None or flights[i].departure >= not_before)
-        ]
+            return [rng.choice(firsts)] if firsts else None
         rng.shuffle(firsts)
-        seconds = [*self.table.on(hub, destination, day), *self.table.on(hub, destination, day + 1)]
+        seconds = [*table.on(hub, destination, day), *table.on(hub, destination, day + 1)]
+        shortest, longest = LAYOVER_MINUTES
         for first in firsts:
-            landed = flights[first].arrival
-            options = [
-                i for i in seconds if seats[i] >= need and LAYOVER_MIN <= flights[i].departure - landed <= LAYOVER_MAX
-            ]
+            landed = arrives[first]
+            options = [i for i in seconds if seats[i] >= need and shortest <= departs[i] - landed <= longest]
             if options:
                 return [first, rng.choice(options)]
         return None
@@ -513,9 +518,9 @@ class DemoAirline:
                 "tier": tier,
                 "date_of_birth": None if person.birth is None else person.birth.isoformat(),
                 "home_airport": household.home,
-                "consent_email": None if person.email is None else rng.choices((True, False, None), (70, 20, 10))[0],
-                "consent_sms": None if person.phone is None else rng.choices((True, False, None), (55, 30, 15))[0],
-                "consent_push": rng.choices((True, None), (30, 70))[0] if person.adult else None,
+                "consent_email": None if person.email is None else _choose(rng, CONSENT_EMAIL),
+                "consent_sms": None if person.phone is None else _choose(rng, CONSENT_SMS),
+                "consent_push": _choose(rng, CONSENT_PUSH) if person.adult else None,
                 "preferences": preferences,
                 "wish": None if wish is None else wish[1],
                 "wish_occasion": None if wish is None else wish[0],

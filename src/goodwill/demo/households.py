@@ -11,10 +11,11 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from itertools import accumulate
 
 from goodwill.demo import people
 from goodwill.demo.network import NEW_YORK
-from goodwill.demo.routes import Routes
+from goodwill.demo.routes import Routes, pick
 from goodwill.kit.text import fold
 
 # The odds that a household's first member is a frequent (business) flyer, by household shape.
@@ -93,11 +94,11 @@ class Population:
         self.email_number = Scramble(width, 7919, ids.randrange(width))
         self.phone_step = -(-passengers // (len(people.AREA_CODES) * 100))  # spread the fictional numbers
         self.languages = list(people.LANGUAGES)
-        self.language_weights = [people.LANGUAGES[k][0] for k in self.languages]
+        self.language_weights = list(accumulate(people.LANGUAGES[k][0] for k in self.languages))
 
     def household(self, rng: random.Random, number: int, first_index: int) -> Household:
         """Household `number`, whose first member is passenger `first_index` (cut short at the total)."""
-        language = rng.choices(self.languages, weights=self.language_weights)[0]
+        language = self.languages[pick(rng, self.language_weights)]
         _weight, women, men, surnames = people.LANGUAGES[language]
         home = self.routes.new_york_home(rng) if rng.random() < 0.62 else self.routes.outstation(rng, language)
         shape = rng.random()

@@ -87,7 +87,9 @@ class FlightTable:
         self.route_days: dict[tuple[str, str], list[int]] = {
             route: sorted(days) for route, days in self.by_route_day.items()
         }
-        self.departures: list[datetime] = [f.departure for f in self.flights]
+        # Scheduled times as whole minutes since the epoch: the generator compares millions of them.
+        self.departure_minutes = [int(f.departure.timestamp()) // 60 for f in self.flights]
+        self.arrival_minutes = [int(f.arrival.timestamp()) // 60 for f in self.flights]
 
     def route_count(self, origin: str, destination: str) -> int:
         return sum(len(v) for v in self.by_route_day.get((origin, destination), {}).values())

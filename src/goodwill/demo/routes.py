@@ -26,8 +26,9 @@ BUSINESS_DESTINATIONS = frozenset(
 HONEYMOON_DESTINATIONS = frozenset(("SJU", "BQN", "PSE", "LAS", "SFO", "SAN", "FLL", "PBI", "MSY", "LAX", "SEA"))
 
 
-def _pick(rng: random.Random, cumulative: Sequence[float]) -> int:
-    return bisect(cumulative, rng.random() * cumulative[-1])
+def pick(rng: random.Random, cumulative: Sequence[float]) -> int:
+    """Index of a weighted choice, given cumulative weights: `rng.choices` without rebuilding them each time."""
+    return bisect(cumulative, rng.random() * cumulative[-1], 0, len(cumulative) - 1)
 
 
 class Routes:
@@ -60,26 +61,27 @@ class Routes:
         self.hubs: dict[str, list[str]] = {
             x: [h for h in NEW_YORK if (h, x) in counts and (x, h) in counts] for x in self.outstations
         }
+        self.hub_weights = {x: list(accumulate(counts[(h, x)] for h in hubs)) for x, hubs in self.hubs.items()}
         self._connections: dict[tuple[str, str], tuple[list[str], list[float]]] = {}
 
     def new_york_home(self, rng: random.Random) -> str:
-        return NEW_YORK[_pick(rng, self.home_weights)]
+        return NEW_YORK[pick(rng, self.home_weights)]
 
     def outstation(self, rng: random.Random, language: str) -> str:
         """A city the airline flies to, for someone who lives there."""
-        return self.outstations[_pick(rng, self.route_weights[(language, "")])]
+        return self.outstations[pick(rng, self.route_weights[(language, "")])]
 
     def from_new_york(self, rng: random.Random, language: str, home: str) -> tuple[str, str]:
         """A route out of New York, favouring the home airport."""
-        return self.ny_routes[_pick(rng, self.route_weights[(language, home)])]
+        return self.ny_routes[pick(rng, self.route_weights[(language, home)])]
 
     def business_route(self, rng: random.Random) -> tuple[str, str]:
-        return self.business_routes[_pick(rng, self.business_weights)]
+        return self.business_routes[pick(rng, self.business_weights)]
 
     def hub_for(self, rng: random.Random, outstation: str) -> str:
         """The New York airport a passenger from `outstation` flies to."""
         hubs = self.hubs[outstation]
-        return rng.choices(hubs, weights=[self.counts[(h, outstation)] for h in hubs])[0]
+        return hubs[pick(rng, self.hub_weights[outstation])]
 
     def day(self, rng: random.Random, origin: str, destination: str, stay: int) -> int:
         """An operating day of the route (ordinal) that leaves room for the stay before the window ends."""
@@ -92,7 +94,7 @@ class Routes:
         destinations, weights = self._connection_table(language, outstation)
         if not destinations:
             return None
-        return destinations[_pick(rng, weights)]
+        return destinations[pick(rng, weights)]
 
     def _connection_table(self, language: str, outstation: str) -> tuple[list[str], list[float]]:
         key = (language, outstation)
