@@ -1,6 +1,7 @@
 """The demo airline's passengers and bookings, pure and deterministic: the same seed, passenger count and
-window give the same rows, byte for byte. Randomness comes only from `random.Random` seeded per household
-(never the global generator, never the clock), so a million passengers stream without being held in memory.
+window give the same rows, byte for byte. Randomness comes only from `random.Random` instances seeded from
+the seed (never the global generator, never the clock); households are generated one after another, so a
+million passengers stream without being held in memory.
 
 The airline is a simulation, played once for the passenger rows (whose tier depends on what they flew) and
 once more, identically, for the booking rows:
@@ -198,6 +199,7 @@ class DemoAirline:
 
     def passenger_rows(self, tally: Tally | None = None) -> Iterator[dict[str, Any]]:
         """PassengerRow dicts, one per passenger, with the tier their trips earned."""
+        details = random.Random(f"{self.seed}:details")  # drawn only here, so both passes stay in step
         for household, bookings in self._simulate(tally):
             if tally is not None:
                 tally.expected_booking_rows += sum(
@@ -212,7 +214,7 @@ class DemoAirline:
                     tally.languages[household.language] += 1
                     if person.wish is not None:
                         tally.wishes[person.wish[0]] += 1
-                yield self._passenger_row(household, person, tier)
+                yield self._passenger_row(details, household, person, tier)
 
     def booking_rows(self, tally: Tally | None = None) -> Iterator[dict[str, Any]]:
         """BookingRow dicts: one per passenger per segment, PNR after PNR."""
@@ -230,9 +232,9 @@ class DemoAirline:
 
     def _simulate(self, tally: Tally | None) -> Iterator[tuple[Household, list[Booking]]]:
         state = _State([f.seats for f in self.table.flights])
+        rng = random.Random(f"{self.seed}:airline")
         index = number = 0
         while index < self.passengers:
-            rng = random.Random(f"{self.seed}:{number}")
             household = self.population.household(rng, number, index)
             index += len(household.members)
             bookings: list[Booking] = []
@@ -500,8 +502,7 @@ class DemoAirline:
 
     # ---- rows --------------------------------------------------------------------------------------------
 
-    def _passenger_row(self, household: Household, person: Person, tier: str) -> dict[str, Any]:
-        rng = random.Random(f"{self.seed}:{household.number}:{person.index}")
+    def _passenger_row(self, rng: random.Random, household: Household, person: Person, tier: str) -> dict[str, Any]:
         preferences: dict[str, Any] = {"seat": rng.choice(people.SEATS)}
         if rng.random() < 0.12:
             preferences["meal"] = rng.choice(people.MEALS)
