@@ -38,7 +38,8 @@ CARRIER = "B6"
 CURRENCY = "USD"
 TICKET_PREFIX = "279"  # JetBlue's airline accounting code
 FIRST_DAY, LAST_DAY = date(2013, 1, 1), date(2013, 12, 31)
-# Yearly revenue (USD) a loyalty member needs for each tier, highest first; pro rata for a shorter window.
+# Revenue (USD) a loyalty member needs for each tier, highest first. Passengers make as many trips in a
+# shorter window (it stands for their year), so the bar is the same for any window.
 TIER_THRESHOLDS = (("platinum", 15_000), ("gold", 5_000), ("silver", 1_500))
 DIRECT_AGENCIES = ("23456781", "23456792", "31415926", "45612378", "56789012", "67812345", "78901234", "89012347")
 CORPORATE_AGENCIES = ("10293847", "11223344", "12121212", "13579246")
@@ -182,8 +183,6 @@ class DemoAirline:
         self.start, self.end = start, end
         self.outcomes = outcomes
         self.table = FlightTable(network, start=start, end=end)
-        self.years = ((end - start).days + 1) / 365
-        self.thresholds = [(tier, round(minimum * self.years)) for tier, minimum in TIER_THRESHOLDS]
         self.routes = Routes(self.table, end=end)
         self.population = Population(self.routes, seed=seed, passengers=passengers, start=start)
         ids = random.Random(f"{seed}:bookings")
@@ -206,7 +205,7 @@ class DemoAirline:
                     len(b.plan.party) * (len(b.outbound) + len(b.inbound)) for b in bookings
                 )
             for person in household.members:
-                tier = tier_for(person.revenue_minor, member=person.loyalty is not None, thresholds=self.thresholds)
+                tier = tier_for(person.revenue_minor, member=person.loyalty is not None, thresholds=TIER_THRESHOLDS)
                 if tally is not None:
                     tally.passengers += 1
                     tally.revenues.append(person.revenue_minor)
