@@ -1,0 +1,181 @@
+"""Bulk writes and chunked reads, for imports and fan-outs: executemany, never one ORM object per row.
+
+On SQLite the rows go straight to the DBAPI cursor (sqlite3 `executemany`), with each value converted the
+way SQLAlchemy's own column types would store it (UUID as 32 hex digits, instants as naive UTC text with
+microseconds, dates as ISO text, booleans as 0/1, JSON as `json.dumps` text), so a row written here reads
+back through the ORM like any other. On PostgreSQL the same rows go through SQLAlchemy Core, whose
+executemany batches them ("insertmanyvalues"). Either way they join the session's transaction: the unit of
+work still decides whether they are committed.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from datetime import UTC, datetime
+from enum import StrEnum
+from itertools import islice
+from typing import Any, TypeVar, cast
+
+from sqlalchemy import JSON, Column, Date, FromClause, TableClause, Uuid, bindparam, delete, insert, update
+from sqlalchemy.orm import Session
+
+from goodwill.store.types import UTCDateTime
+
+# Values per IN list: far below SQLite's and PostgreSQL's parameter limits, large enough to be few queries.
+IN_CHUNK = 500
+BATCH = 20_000
+
+T = TypeVar("T")
+
+
+class Outcome(StrEnum):
+    """What an upsert did to one record."""
+
+    CREATED = "created"
+    UPDATED = "updated"
+    UNCHANGED = "unchanged"
+    STALE = "stale"  # an older revision than the stored one: ignored
+
+
+def chunks(values: Iterable[T], size: int = IN_CHUNK) -> Iterator[list[T]]:
+    iterator = iter(values)
+    while batch := list(islice(iterator, size)):
+        yield batch
+
+
+def select_in(session: Session, query: Callable[[list[T]], Any], values: Iterable[T]) -> Iterator[Any]:
+    """Run `query(chunk)` for each chunk of `values` (an IN list) and yield every result row."""
+    for batch in chunks(dict.fromkeys(values)):
+        yield from session.execute(query(batch))
+
+
+def is_sqlite(session: Session) -> bool:
+    return session.get_bind().dialect.name == "sqlite"
+
+
+# ---- SQLite value conversion --------------------------------------------------------------------------
+
+
+def _json(value: Any) -> str | None:
+    if value is None:
+        return None
+    if not value and isinstance(value, dict | list):
+        return "{}" if isinstance(value, dict) else "[]"
+    return json.dumps(value)
+
+
+def _instant_converter() -> Callable[[datetime | None], str | None]:
+    """Aware datetime → the naive-UTC text SQLAlchemy stores on SQLite; remembers recent values."""
+    cache: dict[datetime, str] = {}
+
+    def convert(value: datetime | None) -> str | None:
+        if value is None:
+            return None
+        text = cache.get(value)
+        if text is None:
+            if value.tzinfo is None or value.tzinfo.utcoffset(value) is None:
+                raise ValueError(f"naive datetime refused: {value.isoformat()}")
+            text = value.astimezone(UTC).replace(tzinfo=None).isoformat(" ", "microseconds")
+            if len(cache) >= 4096:
+                cache.clear()
+            cache[value] = text
+        return text
+
+    return convert
+
+
+def _sqlite_converter(
+    table: FromClause, columns: Sequence[str]
+) -> Callable[[Iterable[Sequence[Any]]], Iterator[tuple[Any, ...]]]:
+    """A generator function turning rows of Python values into rows of SQLite values, compiled for the
+    columns' types: one tuple per row and no per-value function call where none is needed."""
+    env: dict[str, Any] = {"instant": _instant_converter(), "to_json": _json}
+    parts = []
+    for index, name in enumerate(columns):
+        col = table.c[name]
+        kind, value = col.type, f"r[{index}]"
+        nullable = not isinstance(col, Column) or bool(col.nullable)
+        if isinstance(kind, Uuid):
+            parts.append(f"(None if {value} is None else {value}.hex)" if nullable else f"{value}.hex")
+        elif isinstance(kind, UTCDateTime):
+            parts.append(f"instant({value})")
+        elif isinstance(kind, Date):
+            parts.append(f"(None if {value} is None else {value}.isoformat())" if nullable else f"{value}.isoformat()")
+        elif isinstance(kind, JSON):
+            parts.append(f"to_json({value})")
+        else:  # text, numbers and booleans (an int subclass) are stored as they are
+            parts.append(value)
+    source = f"def convert(rows):\n    for r in rows:\n        yield ({', '.join(parts)},)\n"
+    exec(compile(source, f"<bulk {_name(table)}>", "exec"), env)  # noqa: S102 - built from column indices only
+    converter: Callable[[Iterable[Sequence[Any]]], Iterator[tuple[Any, ...]]] = env["convert"]
+    return converter
+
+
+def _name(table: FromClause) -> str:
+    name: str = cast(TableClause, table).name
+    return name
+
+
+def _cursor(session: Session) -> Any:
+    return session.connection().connection.driver_connection.cursor()  # type: ignore[union-attr]
+
+
+# ---- writes ---------------------------------------------------------------------------------------------
+
+
+def insert_rows(session: Session, table: FromClause, columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> int:
+    """INSERT every row (a sequence of values in `columns` order); returns how many were written."""
+    total = 0
+    if is_sqlite(session):
+        sql = f"INSERT INTO {_name(table)} ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})"
+        convert = _sqlite_converter(table, columns)
+        cursor = _cursor(session)
+        for converted in chunks(convert(rows), BATCH):
+            cursor.executemany(sql, converted)
+            total += len(converted)
+        cursor.close()
+        return total
+    statement = insert(cast(TableClause, table))
+    for batch in chunks(rows, BATCH):
+        session.execute(statement, [dict(zip(columns, row, strict=True)) for row in batch])
+        total += len(batch)
+    return total
+
+
+def update_rows(
+    session: Session, table: FromClause, columns: Sequence[str], rows: Iterable[Sequence[Any]], *, key: str = "id"
+) -> int:
+    """UPDATE rows by `key`: each row is (key value, *values in `columns` order)."""
+    total = 0
+    if is_sqlite(session):
+        assignments = ", ".join(f"{name} = ?" for name in columns)
+        sql = f"UPDATE {_name(table)} SET {assignments} WHERE {key} = ?"
+        convert = _sqlite_converter(table, [*columns, key])
+        cursor = _cursor(session)
+        reordered = ((*row[1:], row[0]) for row in rows)
+        for converted in chunks(convert(reordered), BATCH):
+            cursor.executemany(sql, converted)
+            total += len(converted)
+        cursor.close()
+        return total
+    statement = (
+        update(cast(TableClause, table))
+        .where(table.c[key] == bindparam("_key"))
+        .values({name: bindparam(f"_v_{name}") for name in columns})
+        .execution_options(synchronize_session=False)
+    )
+    for batch in chunks(rows, BATCH):
+        params = [{"_key": row[0], **{f"_v_{n}": v for n, v in zip(columns, row[1:], strict=True)}} for row in batch]
+        session.connection().execute(statement, params)
+        total += len(batch)
+    return total
+
+
+def delete_rows(session: Session, table: FromClause, ids: Iterable[Any], *, key: str = "id") -> int:
+    """DELETE rows whose `key` is in `ids`."""
+    total = 0
+    for batch in chunks(ids):
+        result = session.execute(delete(cast(TableClause, table)).where(table.c[key].in_(batch)))
+        total += int(getattr(result, "rowcount", 0) or 0)
+    return total
