@@ -21,6 +21,17 @@ def _drop_personal_data(_logger: Any, _name: str, event_dict: MutableMapping[str
     return event_dict
 
 
+class _CurrentStderr:
+    """Writes to whatever sys.stderr is now, not the stream it was when logging was configured (a test runner
+    may have swapped it for a buffer it has since closed)."""
+
+    def write(self, text: str) -> int:
+        return sys.stderr.write(text)
+
+    def flush(self) -> None:
+        sys.stderr.flush()
+
+
 def configure_logging(level: str = "INFO", fmt: str = "console") -> None:
     """Set up structlog and the stdlib root logger once per process."""
     renderer: Any = (
@@ -35,7 +46,7 @@ def configure_logging(level: str = "INFO", fmt: str = "console") -> None:
             renderer,
         ],
         wrapper_class=structlog.make_filtering_bound_logger(logging.getLevelName(level)),
-        logger_factory=structlog.PrintLoggerFactory(file=sys.stderr),
+        logger_factory=structlog.PrintLoggerFactory(file=_CurrentStderr()),  # type: ignore[arg-type]
         cache_logger_on_first_use=True,
     )
     logging.basicConfig(level=level, stream=sys.stderr, format="%(levelname)s %(name)s %(message)s")
