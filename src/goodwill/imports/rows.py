@@ -1,22 +1,38 @@
 """Row schemas of the import formats (CSV and JSON Lines). Pure: validation only, no I/O.
 
-Each schema is one line of a file. Field names are the CSV header names and the JSON keys. In CSV an
-empty cell means "not given". Times must carry a UTC offset (`2013-02-08T06:00:00-05:00` or `...Z`);
-a time without one is refused rather than guessed.
+Each schema is one line of a file. Field names are the CSV header names and the JSON keys. An empty cell,
+a JSON `null` and a missing key all mean "not given". Times must carry a UTC offset
+(`2013-02-08T06:00:00-05:00` or `...Z`); a time without one is refused rather than guessed.
+
+The checks run inside pydantic-core wherever they can (strip, case, patterns, lengths, numbers, dates,
+aware date-times, booleans): an import validates a million rows, so the Python-level validators are few.
+`problems()` turns a ValidationError into (field, reason) pairs a person can act on.
 """
 
 from __future__ import annotations
 
 import json
-from datetime import date, datetime
+from collections.abc import Mapping
+from datetime import date
 from enum import StrEnum
+from functools import lru_cache
 from typing import Annotated, Any
 
-from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, model_validator
+from pydantic import (
+    AfterValidator,
+    AwareDatetime,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    ValidationError,
+    model_validator,
+)
+from pydantic_core import ErrorDetails
 
-from goodwill.kit.money import Money, check_currency
-from goodwill.kit.text import normalise_email, normalise_handle, normalise_loyalty, normalise_phone
-from goodwill.kit.time import require_aware
+from goodwill.kit.money import Money
+from goodwill.kit.text import EMAIL_PATTERN, normalise_handle, normalise_loyalty, normalise_phone
 
 
 class ImportKind(StrEnum):
@@ -27,54 +43,15 @@ class ImportKind(StrEnum):
     FEEDBACK = "feedback"
 
 
-def _blank_to_none(value: Any) -> Any:
-    if isinstance(value, str) and value.strip() == "":
-        return None
-    return value
+class FieldProblem(ValueError):
+    """A rule across several fields is broken; `field` names the one to fix."""
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(message)
+        self.field = field
 
 
-def _or_default(default: Any, *, lower: bool = False) -> BeforeValidator:
-    """Blank or missing becomes `default`; text is stripped (and lower-cased when asked)."""
-
-    def convert(value: Any) -> Any:
-        if value is None or (isinstance(value, str) and value.strip() == ""):
-            return default
-        if isinstance(value, str):
-            value = value.strip()
-            return value.lower() if lower else value
-        return value
-
-    return BeforeValidator(convert)
-
-
-def _strip(value: Any) -> Any:
-    return value.strip() if isinstance(value, str) else value
-
-
-def _aware(value: datetime) -> datetime:
-    return require_aware(value, "time")
-
-
-def _airport(value: str) -> str:
-    code = value.strip().upper()
-    if len(code) != 3 or not code.isalpha():
-        raise ValueError("airport must be a 3-letter IATA code")
-    return code
-
-
-def _carrier(value: str) -> str:
-    code = value.strip().upper()
-    if len(code) != 2 or not code.isalnum():
-        raise ValueError("carrier must be a 2-character IATA code")
-    return code
-
-
-def _flight_number(value: str | int) -> str:
-    text = str(value).strip().upper()
-    digits = text.lstrip("0") or "0"
-    if not (1 <= len(text) <= 5) or not digits[:4].isdigit():
-        raise ValueError("flight number must be 1-4 digits, optionally with a letter suffix")
-    return digits
+# ---- field types ----------------------------------------------------------------------------------------
 
 
 def _json_object(value: Any) -> Any:
@@ -83,42 +60,71 @@ def _json_object(value: Any) -> Any:
             value = json.loads(value)
         except json.JSONDecodeError as exc:
             raise ValueError("must be a JSON object") from exc
-    if value is None:
-        return {}
     if not isinstance(value, dict):
         raise ValueError("must be a JSON object")
     return value
 
 
-def _bool_text(value: Any) -> Any:
+def _lower(value: Any) -> Any:
+    return value.strip().lower() if isinstance(value, str) else value
+
+
+def _bag_tags(value: Any) -> Any:
     if isinstance(value, str):
-        lowered = value.strip().lower()
-        if lowered in ("1", "true", "yes", "y"):
-            return True
-        if lowered in ("0", "false", "no", "n"):
-            return False
+        return tuple(tag.strip().upper() for tag in value.split(";") if tag.strip())
+    if isinstance(value, list | tuple):
+        return tuple(str(tag).strip().upper() for tag in value if str(tag).strip())
     return value
 
 
-Opt = BeforeValidator(_blank_to_none)
-Text = Annotated[str, BeforeValidator(_strip)]
-OptText = Annotated[str | None, Opt, BeforeValidator(_strip)]
-Instant = Annotated[datetime, AfterValidator(_aware)]
-OptInstant = Annotated[datetime | None, Opt, AfterValidator(lambda v: None if v is None else _aware(v))]
-AirportCode = Annotated[str, AfterValidator(_airport)]
-OptAirportCode = Annotated[str | None, Opt, AfterValidator(lambda v: None if v is None else _airport(v))]
-CarrierCode = Annotated[str, AfterValidator(_carrier)]
-FlightNumber = Annotated[str, BeforeValidator(_flight_number)]
-Email = Annotated[str | None, Opt, AfterValidator(lambda v: None if v is None else normalise_email(v))]
-Phone = Annotated[str | None, Opt, AfterValidator(lambda v: None if v is None else normalise_phone(v))]
-Loyalty = Annotated[str | None, Opt, AfterValidator(lambda v: None if v is None else normalise_loyalty(v))]
-Handle = Annotated[str | None, Opt, AfterValidator(lambda v: None if v is None else normalise_handle(v))]
-Currency = Annotated[str, AfterValidator(check_currency)]
-OptBool = Annotated[bool | None, Opt, BeforeValidator(_bool_text)]
-Bool = Annotated[bool, BeforeValidator(_bool_text)]
-OptInt = Annotated[int | None, Opt]
-OptDate = Annotated[date | None, Opt]
+@lru_cache(maxsize=4096)
+def _phone(value: str) -> str:
+    return normalise_phone(value)
+
+
+@lru_cache(maxsize=65536)
+def _minor(amount: str, currency: str) -> int:
+    return Money.parse(amount, currency).minor
+
+
+def fare_minor(amount: str, currency: str) -> int:
+    """A fare in minor units (the rows have validated it, so this does not fail for them)."""
+    return _minor(amount, currency)
+
+
+def _short(description: str, **kwargs: Any) -> Any:
+    return Field(description=description, **kwargs)
+
+
+Name = Annotated[str, StringConstraints(min_length=1, max_length=100)]
+Lower = Annotated[str, StringConstraints(to_lower=True)]
+Language = Annotated[
+    str, StringConstraints(to_lower=True, max_length=8, pattern=r"^[A-Za-z]{2,3}(?:[-_][A-Za-z0-9]{2,4})?$")
+]
+AirportCode = Annotated[str, StringConstraints(to_upper=True, pattern=r"^[A-Za-z]{3}$")]
+CarrierCode = Annotated[str, StringConstraints(to_upper=True, pattern=r"^[A-Za-z0-9]{2}$")]
+CurrencyCode = Annotated[str, StringConstraints(to_upper=True, pattern=r"^[A-Za-z]{3}$")]
+# Leading zeros and the dashes or spaces of a loyalty number are dropped by `_Row._canonical`.
+FlightNumber = Annotated[str, StringConstraints(to_upper=True, max_length=8, pattern=r"^0*[0-9]{1,4}[A-Za-z]?$")]
+Email = Annotated[str, StringConstraints(to_lower=True, max_length=200, pattern=EMAIL_PATTERN)]
+Phone = Annotated[str, AfterValidator(_phone)]
+Loyalty = Annotated[
+    str, StringConstraints(to_upper=True, pattern=r"^(?:[A-Za-z0-9]{4,20}|[A-Za-z0-9][A-Za-z0-9 -]{3,39})$")
+]
+Handle = Annotated[str, AfterValidator(normalise_handle)]
 JsonObject = Annotated[dict[str, Any], BeforeValidator(_json_object)]
+
+# The descriptions are the documentation of each column (CLI help, docs/IMPORT_FORMATS.md) and the hint
+# shown when a value does not match its pattern.
+LOYALTY = "loyalty number, 4-20 letters or digits (spaces and dashes are dropped)"
+EMAIL = "email address"
+PHONE = "phone number, international (+1 555 010 0000) or US"
+AIRPORT = "3-letter IATA airport code, e.g. JFK"
+CARRIER = "2-character IATA airline code, e.g. B6"
+CURRENCY = "ISO 4217 currency code, e.g. USD"
+FLIGHT_NUMBER = "flight number, 1-4 digits and an optional letter, e.g. 1234"
+INSTANT = "date-time with a UTC offset, e.g. 2013-02-08T06:00:00-05:00 or 2013-02-08T11:00:00Z"
+DATE = "date (YYYY-MM-DD)"
 
 
 class Tier(StrEnum):
@@ -140,64 +146,115 @@ class Occasion(StrEnum):
 
 
 class _Row(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, str_max_length=4000)
+    """Rows arrive through `clean()`: blanks are dropped before validation, so defaults apply."""
+
+    model_config = ConfigDict(
+        extra="forbid", frozen=True, str_strip_whitespace=True, str_max_length=20000, coerce_numbers_to_str=True
+    )
+
+    def _canonical(self, loyalty: tuple[str, ...] = (), flights: tuple[str, ...] = ()) -> None:
+        """Drop the leading zeros of flight numbers and the spaces or dashes of loyalty numbers, in place.
+
+        Done here, once per row and only when needed, rather than by a validator per field: it keeps the
+        hot path of a million-row import inside pydantic-core.
+        """
+        values = self.__dict__
+        for name in flights:
+            number = values[name]
+            if number is not None and number[0] == "0":
+                values[name] = number.lstrip("0") or "0"
+        for name in loyalty:
+            number = values[name]
+            if number is not None and not number.isalnum():
+                try:
+                    values[name] = normalise_loyalty(number)
+                except ValueError as exc:
+                    raise FieldProblem(name, str(exc)) from None
+
+
+def clean(raw: Mapping[str, Any]) -> dict[str, Any]:
+    """The row without its blanks: an empty cell, a JSON null and a missing key all mean "not given"."""
+    return {k: v for k, v in raw.items() if v is not None and v != "" and not (v.__class__ is str and v.isspace())}
+
+
+def _one_of(field: str, value: str, allowed: tuple[str, ...]) -> None:
+    if value not in allowed:
+        raise FieldProblem(field, f"{field} must be {', '.join(allowed[:-1])} or {allowed[-1]}, not {value!r}")
 
 
 class PassengerRow(_Row):
     """A passenger. Natural key: loyalty_number, else email. At least one of them is required."""
 
-    loyalty_number: Loyalty = None
-    email: Email = None
-    phone: Phone = None
-    social_handle: Handle = None
-    first_name: Annotated[Text, Field(min_length=1, max_length=100)]
-    last_name: Annotated[Text, Field(min_length=1, max_length=100)]
-    language: Annotated[str, _or_default("en", lower=True)] = "en"
-    tier: Annotated[Tier, _or_default("none", lower=True)] = Tier.NONE
-    date_of_birth: OptDate = None
-    home_airport: OptAirportCode = None
-    consent_email: OptBool = None
-    consent_sms: OptBool = None
-    consent_push: OptBool = None
-    preferences: JsonObject = Field(default_factory=dict)
-    wish: Annotated[OptText, Field(max_length=500)] = None
-    wish_occasion: Annotated[Occasion | None, Opt] = None
-    wish_date: OptDate = None
+    loyalty_number: Annotated[Loyalty | None, _short(LOYALTY)] = None
+    email: Annotated[Email | None, _short(EMAIL)] = None
+    phone: Annotated[Phone | None, _short(PHONE)] = None
+    social_handle: Annotated[Handle | None, _short("social handle, e.g. @ana_lopez")] = None
+    first_name: Annotated[Name, _short("given name")]
+    last_name: Annotated[Name, _short("family name")]
+    language: Annotated[Language | None, _short("language code, e.g. en, es, fr (new passengers: en)")] = None
+    tier: Annotated[
+        Tier | None,
+        BeforeValidator(_lower),
+        _short("loyalty tier: none, silver, gold or platinum (new passengers: none)"),
+    ] = None
+    date_of_birth: Annotated[date | None, _short(DATE)] = None
+    home_airport: Annotated[AirportCode | None, _short(AIRPORT)] = None
+    consent_email: Annotated[bool | None, _short("may we email them (true/false; empty: not asked)")] = None
+    consent_sms: Annotated[bool | None, _short("may we text them (true/false; empty: not asked)")] = None
+    consent_push: Annotated[bool | None, _short("may we send app notifications (true/false; empty: not asked)")] = None
+    preferences: Annotated[JsonObject, _short('JSON object, e.g. {"seat": "aisle"}')] = Field(default_factory=dict)
+    wish: Annotated[str | None, _short("a wish or occasion in their words", max_length=500)] = None
+    wish_occasion: Annotated[
+        Occasion | None,
+        BeforeValidator(_lower),
+        _short("honeymoon, wedding, funeral, birthday, anniversary, first_flight, medical or other"),
+    ] = None
+    wish_date: Annotated[date | None, _short("the date the wish is about (YYYY-MM-DD)")] = None
 
     @model_validator(mode="after")
     def _needs_key(self) -> PassengerRow:
+        self._canonical(loyalty=("loyalty_number",))
         if self.loyalty_number is None and self.email is None:
-            raise ValueError("a passenger needs a loyalty_number or an email")
-        if len(self.language) < 2 or len(self.language) > 8:
-            raise ValueError("language must be a language code such as en, es or fr")
+            raise FieldProblem("loyalty_number", "a passenger needs a loyalty_number or an email")
+        if (self.wish_occasion is not None or self.wish_date is not None) and self.wish is None:
+            raise FieldProblem("wish", "wish_occasion and wish_date need a wish")
         return self
+
+
+FLIGHT_STATUSES = ("scheduled", "delayed", "cancelled", "diverted", "departed", "arrived")
 
 
 class FlightRow(_Row):
     """A scheduled or operated flight. Natural key: carrier + number + operating_date (local date)."""
 
-    carrier: CarrierCode
-    number: FlightNumber
-    operating_date: date
-    origin: AirportCode
-    destination: AirportCode
-    scheduled_departure: Instant
-    scheduled_arrival: Instant
-    actual_departure: OptInstant = None
-    actual_arrival: OptInstant = None
-    aircraft: OptText = None
-    tail_number: OptText = None
-    seats: OptInt = None
-    status: Annotated[str, _or_default("scheduled", lower=True)] = "scheduled"
+    carrier: Annotated[CarrierCode, _short(CARRIER)]
+    number: Annotated[FlightNumber, _short(FLIGHT_NUMBER)]
+    operating_date: Annotated[date, _short("local date of the scheduled departure (YYYY-MM-DD)")]
+    origin: Annotated[AirportCode, _short(AIRPORT)]
+    destination: Annotated[AirportCode, _short(AIRPORT)]
+    scheduled_departure: Annotated[AwareDatetime, _short(INSTANT)]
+    scheduled_arrival: Annotated[AwareDatetime, _short(INSTANT)]
+    actual_departure: Annotated[AwareDatetime | None, _short(INSTANT)] = None
+    actual_arrival: Annotated[AwareDatetime | None, _short(INSTANT)] = None
+    aircraft: Annotated[str | None, _short("aircraft type, e.g. A320", max_length=10)] = None
+    tail_number: Annotated[str | None, _short("registration, e.g. N534JB", max_length=10)] = None
+    seats: Annotated[int | None, _short("seats on board", ge=1, le=1000)] = None
+    status: Annotated[
+        Lower | None,
+        _short(", ".join(FLIGHT_STATUSES) + "; empty keeps the stored status (new flights: scheduled)"),
+    ] = None
 
     @model_validator(mode="after")
     def _consistent(self) -> FlightRow:
+        self._canonical(flights=("number",))
         if self.origin == self.destination:
-            raise ValueError("origin and destination are the same airport")
+            raise FieldProblem("destination", "origin and destination are the same airport")
         if self.scheduled_arrival <= self.scheduled_departure:
-            raise ValueError("scheduled_arrival must be after scheduled_departure")
-        if self.status not in {"scheduled", "delayed", "cancelled", "diverted", "departed", "arrived"}:
-            raise ValueError("status must be scheduled, delayed, cancelled, diverted, departed or arrived")
+            raise FieldProblem("scheduled_arrival", "scheduled_arrival must be after scheduled_departure")
+        if self.actual_departure and self.actual_arrival and self.actual_arrival <= self.actual_departure:
+            raise FieldProblem("actual_arrival", "actual_arrival must be after actual_departure")
+        if self.status is not None:
+            _one_of("status", self.status, FLIGHT_STATUSES)
         return self
 
 
@@ -209,62 +266,93 @@ class BookingRow(_Row):
     segments into trips (1 = outbound, 2 = return), so a connection can be found.
     """
 
-    pnr: Annotated[str, BeforeValidator(lambda v: str(v).strip().upper()), Field(pattern=r"^[A-Z0-9]{5,8}$")]
-    booking_channel: Annotated[str, _or_default("direct", lower=True)] = "direct"
-    agency_code: OptText = None
-    booked_at: Instant
-    currency: Currency
-    fare_paid: Annotated[str, BeforeValidator(lambda v: str(v).strip())]
-    passenger_loyalty_number: Loyalty = None
-    passenger_email: Email = None
-    passenger_phone: Phone = None
-    passenger_first_name: Annotated[Text, Field(min_length=1, max_length=100)]
-    passenger_last_name: Annotated[Text, Field(min_length=1, max_length=100)]
-    passenger_language: Annotated[str | None, Opt] = None
-    passenger_type: Annotated[str, _or_default("adult", lower=True)] = "adult"
-    unaccompanied_minor: Annotated[bool, BeforeValidator(_bool_text), _or_default(False)] = False
-    ticket_number: OptText = None
-    segment: Annotated[int, Field(ge=1, le=16)]
-    journey: Annotated[int, _or_default(1), Field(ge=1, le=8)] = 1
-    carrier: CarrierCode
-    flight_number: FlightNumber
-    flight_date: date
-    origin: AirportCode
-    destination: AirportCode
-    cabin: Annotated[str, _or_default("economy", lower=True)] = "economy"
-    fare_class: OptText = None
+    pnr: Annotated[
+        str,
+        StringConstraints(to_upper=True, pattern=r"^[A-Za-z0-9]{5,8}$"),
+        _short("record locator, 5-8 letters/digits"),
+    ]
+    booking_channel: Annotated[Lower, _short("direct or agency (default direct)")] = "direct"
+    agency_code: Annotated[str | None, _short("IATA agency code; required for agency bookings", max_length=20)] = None
+    booked_at: Annotated[AwareDatetime, _short(INSTANT)]
+    currency: Annotated[CurrencyCode, _short(CURRENCY)]
+    fare_paid: Annotated[str, _short("this passenger's fare in major units, e.g. 123.45")]
+    passenger_loyalty_number: Annotated[Loyalty | None, _short(LOYALTY)] = None
+    passenger_email: Annotated[Email | None, _short(EMAIL)] = None
+    passenger_phone: Annotated[Phone | None, _short(PHONE)] = None
+    passenger_first_name: Annotated[Name, _short("given name")]
+    passenger_last_name: Annotated[Name, _short("family name")]
+    passenger_language: Annotated[Language | None, _short("language code, used when the passenger is new")] = None
+    passenger_type: Annotated[Lower, _short("adult, child or infant (default adult)")] = "adult"
+    unaccompanied_minor: Annotated[bool, _short("true for an unaccompanied minor (default false)")] = False
+    ticket_number: Annotated[str | None, _short("e-ticket number", max_length=20)] = None
+    segment: Annotated[int, _short("segment number in the PNR, 1..16", ge=1, le=16)]
+    journey: Annotated[int, _short("1 outbound, 2 return (default 1)", ge=1, le=8)] = 1
+    carrier: Annotated[CarrierCode, _short(CARRIER)]
+    flight_number: Annotated[FlightNumber, _short(FLIGHT_NUMBER)]
+    flight_date: Annotated[date, _short("the flight's operating date (YYYY-MM-DD)")]
+    origin: Annotated[AirportCode, _short(AIRPORT + "; must be the flight's")]
+    destination: Annotated[AirportCode, _short(AIRPORT + "; must be the flight's")]
+    cabin: Annotated[Lower, _short("economy, premium or business (default economy)")] = "economy"
+    fare_class: Annotated[str | None, _short("booking class, 1-2 letters", max_length=2)] = None
     bag_tags: Annotated[
-        tuple[str, ...],
-        BeforeValidator(
-            lambda v: (
-                ()
-                if v is None or v == ""
-                else tuple(t.strip() for t in (v.split(";") if isinstance(v, str) else v) if t.strip())
-            )
-        ),
+        tuple[str, ...], BeforeValidator(_bag_tags), _short("bags checked on this segment, separated by ';'")
     ] = ()
 
     @model_validator(mode="after")
     def _consistent(self) -> BookingRow:
-        if self.passenger_loyalty_number is None and self.passenger_email is None:
-            raise ValueError("a booking row needs passenger_loyalty_number or passenger_email")
-        if self.booking_channel not in ("direct", "agency"):
-            raise ValueError("booking_channel must be direct or agency")
-        if self.booking_channel == "agency" and not self.agency_code:
-            raise ValueError("an agency booking needs agency_code")
-        if self.cabin not in ("economy", "premium", "business"):
-            raise ValueError("cabin must be economy, premium or business")
-        if self.passenger_type not in ("adult", "child", "infant"):
-            raise ValueError("passenger_type must be adult, child or infant")
-        Money.parse(self.fare_paid, self.currency)  # raises with a clear reason
-        for tag in self.bag_tags:
-            if not (6 <= len(tag) <= 12 and tag.isalnum()):
-                raise ValueError(f"bag tag {tag!r} must be 6-12 letters or digits")
+        _booking_rules(self)
+        _passenger_rules(self)
+        _segment_rules(self)
+        _bag_rules(self)
         return self
 
     @property
     def fare_minor(self) -> int:
-        return Money.parse(self.fare_paid, self.currency).minor
+        return _minor(self.fare_paid, self.currency)
+
+    @property
+    def passenger_key(self) -> str:
+        """The passenger's natural key inside the file: loyalty number, else email."""
+        return self.passenger_loyalty_number or self.passenger_email or ""
+
+
+# The rules across fields of a booking row, by what they are about.
+
+
+def _booking_rules(row: Any) -> Any:
+    _one_of("booking_channel", row.booking_channel, ("direct", "agency"))
+    if row.booking_channel == "agency" and not row.agency_code:
+        raise FieldProblem("agency_code", "an agency booking needs agency_code")
+    return row
+
+
+def _passenger_rules(row: Any) -> Any:
+    row._canonical(loyalty=("passenger_loyalty_number",))
+    if row.passenger_loyalty_number is None and row.passenger_email is None:
+        raise FieldProblem(
+            "passenger_loyalty_number", "a booking row needs passenger_loyalty_number or passenger_email"
+        )
+    _one_of("passenger_type", row.passenger_type, ("adult", "child", "infant"))
+    try:
+        _minor(row.fare_paid, row.currency)
+    except ValueError as exc:
+        raise FieldProblem("fare_paid", str(exc)) from None
+    return row
+
+
+def _segment_rules(row: Any) -> Any:
+    row._canonical(flights=("flight_number",))
+    _one_of("cabin", row.cabin, ("economy", "premium", "business"))
+    if row.origin == row.destination:
+        raise FieldProblem("destination", "origin and destination are the same airport")
+    return row
+
+
+def _bag_rules(row: Any) -> Any:
+    for tag in row.bag_tags:
+        if not (6 <= len(tag) <= 12 and tag.isalnum()):
+            raise FieldProblem("bag_tags", f"bag tag {tag!r} must be 6-12 letters or digits")
+    return row
 
 
 class EventType(StrEnum):
@@ -289,76 +377,89 @@ class Cause(StrEnum):
 class EventRow(_Row):
     """Something that happened to a flight. `event_id` is the sender's id: a higher `revision` updates it."""
 
-    event_id: Annotated[Text, Field(min_length=1, max_length=80)]
-    revision: Annotated[int, _or_default(1), Field(ge=1)] = 1
-    carrier: CarrierCode
-    flight_number: FlightNumber
-    flight_date: date
-    type: EventType
-    cause: Annotated[Cause, _or_default("unknown", lower=True)] = Cause.UNKNOWN
-    cause_detail: OptText = None
-    occurred_at: Instant
-    reported_at: OptInstant = None
-    departure_delay_minutes: Annotated[int | None, Opt, Field(ge=0, le=10080)] = None
-    arrival_delay_minutes: Annotated[int | None, Opt, Field(ge=-600, le=10080)] = None
-    notice_given_at: OptInstant = None
-    tarmac_minutes: Annotated[int | None, Opt, Field(ge=0, le=2880)] = None
-    diverted_to: OptAirportCode = None
-    passenger_loyalty_number: Loyalty = None
-    passenger_email: Email = None
-    bag_tag: OptText = None
-    note: Annotated[OptText, Field(max_length=2000)] = None
+    event_id: Annotated[str, _short("the sender's id of the event", min_length=1, max_length=80)]
+    revision: Annotated[int, _short("1, 2, ...: a higher revision replaces a lower one (default 1)", ge=1)] = 1
+    carrier: Annotated[CarrierCode, _short(CARRIER)]
+    flight_number: Annotated[FlightNumber, _short(FLIGHT_NUMBER)]
+    flight_date: Annotated[date, _short("the flight's operating date (YYYY-MM-DD)")]
+    type: Annotated[EventType, BeforeValidator(_lower), _short(", ".join(EventType))]
+    cause: Annotated[Cause, BeforeValidator(_lower), _short(", ".join(Cause) + " (default unknown)")] = Cause.UNKNOWN
+    cause_detail: Annotated[str | None, _short("free text, e.g. crew shortage", max_length=200)] = None
+    occurred_at: Annotated[AwareDatetime, _short(INSTANT)]
+    reported_at: Annotated[AwareDatetime | None, _short(INSTANT + " (default occurred_at)")] = None
+    departure_delay_minutes: Annotated[int | None, _short("expected departure delay", ge=0, le=10080)] = None
+    arrival_delay_minutes: Annotated[int | None, _short("expected arrival delay", ge=-600, le=10080)] = None
+    notice_given_at: Annotated[AwareDatetime | None, _short("when passengers were told, " + INSTANT)] = None
+    tarmac_minutes: Annotated[int | None, _short("minutes on the tarmac", ge=0, le=2880)] = None
+    diverted_to: Annotated[AirportCode | None, _short(AIRPORT)] = None
+    passenger_loyalty_number: Annotated[Loyalty | None, _short(LOYALTY)] = None
+    passenger_email: Annotated[Email | None, _short(EMAIL)] = None
+    bag_tag: Annotated[
+        str | None, StringConstraints(to_upper=True), _short("tag of the bag concerned", max_length=12)
+    ] = None
+    note: Annotated[str | None, _short("free text", max_length=2000)] = None
 
     @model_validator(mode="after")
     def _fields_for_type(self) -> EventRow:
+        self._canonical(loyalty=("passenger_loyalty_number",), flights=("flight_number",))
         if self.type == EventType.DELAY and self.departure_delay_minutes is None and self.arrival_delay_minutes is None:
-            raise ValueError("a delay needs departure_delay_minutes or arrival_delay_minutes")
+            raise FieldProblem(
+                "departure_delay_minutes", "a delay needs departure_delay_minutes or arrival_delay_minutes"
+            )
         if self.type == EventType.TARMAC_DELAY and self.tarmac_minutes is None:
-            raise ValueError("a tarmac_delay needs tarmac_minutes")
+            raise FieldProblem("tarmac_minutes", "a tarmac_delay needs tarmac_minutes")
         if self.type == EventType.DIVERSION and self.diverted_to is None:
-            raise ValueError("a diversion needs diverted_to")
+            raise FieldProblem("diverted_to", "a diversion needs diverted_to")
         if (
             self.type == EventType.DENIED_BOARDING
             and self.passenger_loyalty_number is None
             and self.passenger_email is None
         ):
-            raise ValueError("denied_boarding needs passenger_loyalty_number or passenger_email")
+            raise FieldProblem(
+                "passenger_loyalty_number", "denied_boarding needs passenger_loyalty_number or passenger_email"
+            )
         if self.type == EventType.BAG_MISHANDLED and self.bag_tag is None:
-            raise ValueError("bag_mishandled needs bag_tag")
+            raise FieldProblem("bag_tag", "bag_mishandled needs bag_tag")
         if self.reported_at is not None and self.reported_at < self.occurred_at:
-            raise ValueError("reported_at is before occurred_at")
+            raise FieldProblem("reported_at", "reported_at is before occurred_at")
         return self
 
 
-class FeedbackRow(_Row):
-    """Feedback from any channel. Natural key: channel + external_id (derived from the text if absent)."""
+FEEDBACK_CHANNELS = ("survey", "email", "social", "forum", "blog", "chat", "review")
 
-    external_id: OptText = None
-    channel: Annotated[str, BeforeValidator(lambda v: str(v).strip().lower())]
-    source: OptText = None
-    received_at: Instant
-    text: Annotated[str, _or_default(""), Field(max_length=20000)] = ""
-    nps: Annotated[int | None, Opt, Field(ge=0, le=10)] = None
-    csat: Annotated[int | None, Opt, Field(ge=1, le=5)] = None
-    author: OptText = None
-    passenger_loyalty_number: Loyalty = None
-    passenger_email: Email = None
-    carrier: Annotated[str | None, Opt, AfterValidator(lambda v: None if v is None else _carrier(v))] = None
-    flight_number: Annotated[str | None, Opt, BeforeValidator(lambda v: None if v is None else _flight_number(v))] = (
+
+class FeedbackRow(_Row):
+    """Feedback from any channel. Natural key: channel + external_id (derived from the content if absent)."""
+
+    external_id: Annotated[str | None, _short("the source's id (default: a hash of the content)", max_length=120)] = (
         None
     )
-    flight_date: OptDate = None
-    pnr: OptText = None
+    channel: Annotated[Lower, _short(", ".join(FEEDBACK_CHANNELS))]
+    source: Annotated[str | None, _short("where it came from, e.g. twitter, medallia", max_length=40)] = None
+    received_at: Annotated[AwareDatetime, _short(INSTANT)]
+    text: Annotated[str, _short("what they wrote", max_length=20000)] = ""
+    nps: Annotated[int | None, _short("0-10", ge=0, le=10)] = None
+    csat: Annotated[int | None, _short("1-5", ge=1, le=5)] = None
+    author: Annotated[str | None, _short("name or handle shown by the source", max_length=120)] = None
+    passenger_loyalty_number: Annotated[Loyalty | None, _short(LOYALTY + "; links a known passenger")] = None
+    passenger_email: Annotated[Email | None, _short(EMAIL + "; links a known passenger")] = None
+    carrier: Annotated[CarrierCode | None, _short(CARRIER)] = None
+    flight_number: Annotated[FlightNumber | None, _short(FLIGHT_NUMBER)] = None
+    flight_date: Annotated[date | None, _short(DATE)] = None
+    pnr: Annotated[
+        str | None, StringConstraints(to_upper=True, pattern=r"^[A-Za-z0-9]{5,8}$"), _short("record locator")
+    ] = None
 
     @model_validator(mode="after")
     def _consistent(self) -> FeedbackRow:
-        if self.channel not in {"survey", "email", "social", "forum", "blog", "chat", "review"}:
-            raise ValueError("channel must be survey, email, social, forum, blog, chat or review")
-        if not self.text.strip() and self.nps is None and self.csat is None:
-            raise ValueError("feedback needs text, nps or csat")
+        self._canonical(loyalty=("passenger_loyalty_number",), flights=("flight_number",))
+        _one_of("channel", self.channel, FEEDBACK_CHANNELS)
+        if not self.text and self.nps is None and self.csat is None:
+            raise FieldProblem("text", "feedback needs text, nps or csat")
         given = [self.carrier, self.flight_number, self.flight_date]
         if any(g is not None for g in given) and not all(g is not None for g in given):
-            raise ValueError("a flight needs carrier, flight_number and flight_date together")
+            missing = [n for n, g in zip(("carrier", "flight_number", "flight_date"), given, strict=True) if g is None]
+            raise FieldProblem(missing[0], "a flight needs carrier, flight_number and flight_date together")
         return self
 
 
@@ -369,3 +470,58 @@ ROW_SCHEMAS: dict[ImportKind, type[_Row]] = {
     ImportKind.EVENTS: EventRow,
     ImportKind.FEEDBACK: FeedbackRow,
 }
+
+
+def columns(kind: ImportKind) -> list[tuple[str, bool, str]]:
+    """Every column of `kind` in file order: (name, required, description)."""
+    schema = ROW_SCHEMAS[kind]
+    return [(name, info.is_required(), info.description or "") for name, info in schema.model_fields.items()]
+
+
+# ---- turning pydantic errors into reasons a person can act on -----------------------------------------
+
+_REASONS = {
+    "missing": "is required",
+    "extra_forbidden": "is not a column of this file",
+    "timezone_aware": "has no UTC offset: write it as 2013-02-08T06:00:00-05:00 or 2013-02-08T11:00:00Z",
+    "int_parsing": "is not a whole number",
+    "int_from_float": "is not a whole number",
+    "bool_parsing": "is not true or false",
+    "enum": "must be one of {expected}",
+}
+
+
+def _input(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def _reason(error: ErrorDetails, schema: type[_Row], field: str) -> str:
+    kind = error["type"]
+    ctx = error.get("ctx") or {}
+    info = schema.model_fields.get(field)
+    hint = info.description if info is not None else None
+    if kind in _REASONS:
+        return _REASONS[kind].format(**{k: v for k, v in ctx.items() if isinstance(v, str)})
+    if kind == "string_pattern_mismatch" and hint:
+        return f"is not a {hint.split(';')[0]}: {_input(error.get('input'))}"
+    if kind.startswith(("date_", "datetime_")):
+        expected = "valid date (YYYY-MM-DD)" if kind.startswith("date_") else "valid " + INSTANT
+        detail = ctx.get("error")
+        return f"is not a {expected}: {_input(error.get('input'))}" + (f" ({detail})" if detail else "")
+    if kind == "value_error":
+        return str(ctx.get("error", error["msg"]))
+    return f"{error['msg']}: {_input(error.get('input'))}"
+
+
+def problems(exc: ValidationError, schema: type[_Row]) -> list[tuple[str, str]]:
+    """(field, reason) for each error of a row; a rule across fields names the field to fix."""
+    found: list[tuple[str, str]] = []
+    for error in exc.errors(include_url=False):
+        loc = error["loc"]
+        field = str(loc[0]) if loc else ""
+        cause = (error.get("ctx") or {}).get("error")
+        if isinstance(cause, FieldProblem):
+            field = cause.field
+        found.append((field, _reason(error, schema, field)))
+    return found
