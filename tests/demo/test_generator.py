@@ -89,6 +89,16 @@ class TestDeterminism:
         assert list(demo.airline.passenger_rows()) == demo.passengers
         assert list(demo.airline.booking_rows()) == demo.bookings
 
+    def test_a_bigger_airline_with_the_same_seed_extends_the_smaller_one(self, network: Network) -> None:
+        small, big = (DemoAirline(network, seed=7, passengers=n) for n in (1000, 2000))
+        small_passengers, big_passengers = list(small.passenger_rows()), list(big.passenger_rows())
+        assert big_passengers[:996] == small_passengers[:996]  # all but the last household, which may be cut short
+        last = {_passenger_key(p) for p in small_passengers[996:]}
+        small_bookings, big_bookings = list(small.booking_rows()), list(big.booking_rows())
+        cut = next(i for i, row in enumerate(small_bookings) if _key(row) in last)
+        assert cut > 0.9 * len(small_bookings)
+        assert big_bookings[:cut] == small_bookings[:cut]
+
     def test_a_different_seed_gives_different_passengers_and_bookings(self, network: Network) -> None:
         first = DemoAirline(network, seed=7, passengers=1000)
         other = DemoAirline(network, seed=8, passengers=1000)

@@ -1,9 +1,10 @@
 """The demo airline's passengers, pure: households of one to four people with a language, a home airport,
 names typical of that language, and identifiers that are unique by construction and fictional.
 
-Every identifier is a bijective scramble of a counter (n -> n * a + b mod m, a coprime with m), so no two
-passengers share a loyalty number, email, phone or handle, whatever the seed. Emails use the reserved
-example domains; phones the fictional 555-0100..555-0199 range of real area codes.
+Identifiers are unique by construction: loyalty numbers and the digits that end every email and handle are
+a bijective scramble of the passenger's index (n -> n * a + b mod m, a coprime with m), and each phone is a
+slot of its own. None depends on the passenger count, so a bigger airline with the same seed extends a
+smaller one. Emails use the reserved example domains; phones the fictional 555-0100..555-0199 range.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from goodwill.kit.text import fold
 FREQUENT_ODDS = {"solo": 0.18, "couple": 0.12, "family": 0.06}
 MEMBER_ODDS = 0.7  # adults in the loyalty programme; children are always enrolled (it is their only key)
 DATE_OF_BIRTH_ODDS = 0.4  # adults whose date of birth is known; always known for children
+DENSE_PHONES, PHONE_STRIDE = 3_000, 400
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,6 +79,16 @@ class Household:
     regular_routes: list[tuple[str, str]] = field(default_factory=list)
 
 
+def _phone_slot(index: int) -> int | None:
+    """Which fictional number passenger `index` may have: the first ones densely, then every 400th, so that
+    the 7,500 numbers (75 area codes x 555-0100..0199) last for a million passengers, whatever the count."""
+    if index < DENSE_PHONES:
+        return index
+    if (index - DENSE_PHONES) % PHONE_STRIDE == 0:
+        return DENSE_PHONES + (index - DENSE_PHONES) // PHONE_STRIDE
+    return None
+
+
 def _ascii(name: str) -> str:
     return "".join(c for c in fold(name) if "a" <= c <= "z")
 
@@ -89,10 +101,9 @@ class Population:
         self.passengers = passengers
         self.start = start
         ids = random.Random(f"{seed}:people")
-        width = 10 ** len(str(passengers))
+        width = 10**7  # room for ten million; the same for any count, so a bigger airline extends a smaller one
         self.loyalty = Scramble(10**10, 3_141_592_653, ids.randrange(10**10))
         self.email_number = Scramble(width, 7919, ids.randrange(width))
-        self.phone_step = -(-passengers // (len(people.AREA_CODES) * 100))  # spread the fictional numbers
         self.languages = list(people.LANGUAGES)
         self.language_weights = list(accumulate(people.LANGUAGES[k][0] for k in self.languages))
 
@@ -156,8 +167,8 @@ class Population:
         if adult and (loyalty is None or rng.random() < 0.96):
             local = rng.choice((f"{f}.{lst}{n}", f"{f}{lst}{n}", f"{f[0]}{lst}{n}", f"{lst}.{f}{n}"))
             email = f"{local}@{rng.choice(people.EMAIL_DOMAINS)}"
-        if adult and index % self.phone_step == 0 and rng.random() < 0.6:
-            slot = index // self.phone_step
+        slot = _phone_slot(index)
+        if adult and slot is not None and rng.random() < 0.6:
             phone = f"+1{people.AREA_CODES[slot // 100]}55501{slot % 100:02d}"
         if adult and rng.random() < 0.2:
             handle = f"@{f}_{lst}{n}"
