@@ -17,7 +17,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any, NamedTuple, Protocol
 
 from sqlalchemy.orm import Session
@@ -36,6 +36,7 @@ from goodwill.imports.rows import (
     ImportKind,
     Occasion,
     PassengerRow,
+    fare_minor,
 )
 from goodwill.listening import service as listening
 from goodwill.store.bulk import Outcome
@@ -83,7 +84,13 @@ class Counts(NamedTuple):
 
 
 class Plan(Protocol):
-    parse: Any  # raw row → what `add` takes; raises ValidationError
+    """`parse` validates a raw row into its schema's model (raising ValidationError); `pack` keeps of it what
+    `add` needs, purely, so a worker process can do it (see parallel.py); `add` gathers it with the rest."""
+
+    parse: Any
+
+    @staticmethod
+    def pack(row: Any) -> Any: ...
 
     def add(self, line: int, row: Any, problems: Problems) -> None: ...
 
@@ -131,6 +138,14 @@ def _unknown_flights(
     return found
 
 
+class _KeepsRows:
+    """A plan that keeps its rows' models as they are."""
+
+    @staticmethod
+    def pack(row: Any) -> Any:
+        return row
+
+
 def _first_difference(names: tuple[str, ...], a: tuple[Any, ...], b: tuple[Any, ...]) -> str:
     return next(name for name, x, y in zip(names, a, b, strict=True) if x != y)
 
@@ -138,7 +153,7 @@ def _first_difference(names: tuple[str, ...], a: tuple[Any, ...], b: tuple[Any, 
 # ---- passengers -----------------------------------------------------------------------------------------
 
 
-class PassengersPlan:
+class PassengersPlan(_KeepsRows):
     def __init__(self) -> None:
         self.parse = ROW_SCHEMAS[ImportKind.PASSENGERS].model_validate
         self.rows: list[tuple[int, PassengerRow]] = []
@@ -192,7 +207,7 @@ class PassengersPlan:
 # ---- flights --------------------------------------------------------------------------------------------
 
 
-class FlightsPlan:
+class FlightsPlan(_KeepsRows):
     def __init__(self) -> None:
         self.parse = ROW_SCHEMAS[ImportKind.FLIGHTS].model_validate
         self.rows: list[tuple[int, FlightRow]] = []
@@ -289,51 +304,69 @@ class BookingsPlan:
         self.bag_lines: dict[str, int] = {}
         self.flights: dict[FlightKey, flights.FlightRef] = {}
 
-    def add(self, line: int, row: BookingRow, problems: Problems) -> None:
-        values = row.__dict__
-        booking = (row.booking_channel, row.agency_code, row.booked_at, row.currency)
-        pnr = self.pnrs.get(row.pnr)
+    @staticmethod
+    def pack(row: BookingRow) -> tuple[Any, ...]:
+        """What a PNR needs of a row: its booking's, passenger's and segment's values, and its bags. Pure."""
+        booked_at = row.booked_at.astimezone(UTC)  # a plain UTC instant: same value, cheaper to send
+        return (
+            row.pnr,
+            (row.booking_channel, row.agency_code, booked_at, row.currency),
+            row.passenger_loyalty_number or row.passenger_email or "",
+            row.segment,
+            (
+                row.passenger_loyalty_number,
+                row.passenger_email,
+                row.passenger_phone,
+                row.passenger_first_name,
+                row.passenger_last_name,
+                row.passenger_language,
+                fare_minor(row.fare_paid, row.currency),  # compared as an amount: 120.5 and 120.50 are one fare
+                row.ticket_number,
+                row.passenger_type,
+                row.unaccompanied_minor,
+            ),
+            (
+                row.journey,
+                row.carrier,
+                row.flight_number,
+                row.flight_date,
+                row.origin,
+                row.destination,
+                row.cabin,
+                row.fare_class,
+            ),
+            row.bag_tags,
+        )
+
+    def add(self, line: int, row: tuple[Any, ...], problems: Problems) -> None:
+        code, booking, key, number, passenger, segment, bag_tags = row
+        pnr = self.pnrs.get(code)
         if pnr is None:
-            pnr = self.pnrs[row.pnr] = _Pnr(line, booking, [line])
+            pnr = self.pnrs[code] = _Pnr(line, booking, [line])
         else:
             pnr.lines.append(line)
             if booking != pnr.booking:
                 name = _first_difference(_BOOKING_FIELDS, booking, pnr.booking)
                 problems.add(line, name, f"{name} differs from line {pnr.first_line} of the same PNR")
                 return
-        key = row.passenger_loyalty_number or row.passenger_email or ""
-        number = row.segment
         seen = pnr.cells.setdefault((key, number), line)
         if seen != line:
             problems.add(line, "segment", f"duplicate of line {seen} (same PNR, passenger and segment)")
             return
-        passenger = (
-            row.passenger_loyalty_number,
-            row.passenger_email,
-            row.passenger_phone,
-            row.passenger_first_name,
-            row.passenger_last_name,
-            row.passenger_language,
-            row.fare_minor,  # compared as an amount: 120.5 and 120.50 are one fare
-            row.ticket_number,
-            row.passenger_type,
-            row.unaccompanied_minor,
-        )
         stored = pnr.passengers.setdefault(key, (line, passenger))
         if stored[1] != passenger:
             name = _first_difference(_PAX_FIELDS, passenger, stored[1])
             problems.add(line, name, f"{name} differs from line {stored[0]} for the same passenger of this PNR")
-        segment = tuple(values[n] for n in _SEGMENT_FIELDS)
         stored = pnr.segments.setdefault(number, (line, segment))
         if stored[1] != segment:
             name = _first_difference(_SEGMENT_FIELDS, segment, stored[1])
             problems.add(line, name, f"{name} differs from line {stored[0]} for segment {number} of this PNR")
-        for tag in row.bag_tags:
+        for tag in bag_tags:
             seen = self.bag_lines.setdefault(tag, line)
             if seen != line:
                 problems.add(line, "bag_tags", f"bag tag {tag} is also on line {seen}")
             else:
-                pnr.bags.append((tag, key, row.journey, line))
+                pnr.bags.append((tag, key, segment[0], line))
 
     def check(self, session: Session, problems: Problems) -> None:
         segments = [(line, s) for pnr in self.pnrs.values() for line, s in pnr.segments.values()]
@@ -449,7 +482,7 @@ def _flight_key(segment: tuple[Any, ...]) -> FlightKey:
 # ---- flight events --------------------------------------------------------------------------------------
 
 
-class EventsPlan:
+class EventsPlan(_KeepsRows):
     def __init__(self) -> None:
         self.parse = ROW_SCHEMAS[ImportKind.EVENTS].model_validate
         self.latest: dict[str, tuple[int, EventRow]] = {}
@@ -531,7 +564,7 @@ class EventsPlan:
 # ---- feedback -------------------------------------------------------------------------------------------
 
 
-class FeedbackPlan:
+class FeedbackPlan(_KeepsRows):
     def __init__(self) -> None:
         self.parse = ROW_SCHEMAS[ImportKind.FEEDBACK].model_validate
         self.rows: list[tuple[int, FeedbackRow, str]] = []

@@ -104,7 +104,9 @@ class RowReader:
     def __iter__(self) -> Iterator[tuple[int, dict[str, Any]]]:
         self._hashing = _Hashing(self.stream)
         buffered = io.BufferedReader(self._hashing, buffer_size=1 << 20)
-        text = io.TextIOWrapper(buffered, encoding="utf-8-sig", errors="strict", newline="")
+        # CSV: any line end (the csv module handles quoted ones); JSON Lines: "\n" only, as its spec says.
+        newline = "" if self.fmt == "csv" else "\n"
+        text = io.TextIOWrapper(buffered, encoding="utf-8-sig", errors="strict", newline=newline)
         rows = self._csv(text) if self.fmt == "csv" else self._jsonl(text)
         try:
             yield from rows
@@ -130,40 +132,8 @@ class RowReader:
                 f"{self.name} is empty: the first line must be the header",
                 problems=[self._problem(1, "", "file is empty; expected header: " + ",".join(self.columns))],
             )
-        self._check_header(header, header_line)
-        width = len(header)
-        previous = reader.line_num
-        for cells in reader:
-            line = previous + 1
-            previous = reader.line_num
-            if len(cells) != width:
-                if not cells or (len(cells) == 1 and not cells[0].strip()):
-                    continue  # a blank line
-                row = dict(zip(header, cells, strict=False))
-                if len(cells) > width:
-                    row["_extra_cells"] = ",".join(cells[width:])
-                reason = f"has {len(cells)} cells but the header has {width}"
-                self.problems.append(RowProblem(line, "", reason, row))
-                continue
-            yield line, {k: v for k, v in zip(header, cells, strict=True) if v and not v.isspace()}
-
-    def _check_header(self, header: list[str], line: int) -> None:
-        known = set(self.columns)
-        seen: set[str] = set()
-        duplicates = sorted({c for c in header if c in seen or seen.add(c)})  # type: ignore[func-returns-value]
-        missing = [c for c in self.required if c not in header]
-        unknown = [c for c in header if c not in known]
-        if not (missing or unknown or duplicates):
-            return
-        parts = []
-        if missing:
-            parts.append("missing required column" + ("s " if len(missing) > 1 else " ") + ", ".join(missing))
-        if unknown:
-            parts.append("unknown column" + ("s " if len(unknown) > 1 else " ") + ", ".join(unknown))
-        if duplicates:
-            parts.append("repeated column" + ("s " if len(duplicates) > 1 else " ") + ", ".join(duplicates))
-        reason = "wrong header: " + "; ".join(parts) + ". Expected header: " + ",".join(self.columns)
-        raise InvalidInput(f"{self.name} has the wrong header", problems=[self._problem(line, "", reason)])
+        check_header(header, header_line, name=self.name, columns=self.columns, required=self.required)
+        yield from csv_rows(reader, header, 0, self.problems)
 
     # ---- JSON Lines -------------------------------------------------------------------------------------
 
@@ -214,3 +184,45 @@ class RowReader:
             except UnicodeDecodeError:
                 return number
         return None
+
+
+def check_header(header: list[str], line: int, *, name: str, columns: Sequence[str], required: Sequence[str]) -> None:
+    """Refuse a header with missing required columns, unknown or repeated ones, naming them all."""
+    known = set(columns)
+    seen: set[str] = set()
+    duplicates = sorted({c for c in header if c in seen or seen.add(c)})  # type: ignore[func-returns-value]
+    missing = [c for c in required if c not in header]
+    unknown = [c for c in header if c not in known]
+    if not (missing or unknown or duplicates):
+        return
+    parts = []
+    if missing:
+        parts.append("missing required column" + ("s " if len(missing) > 1 else " ") + ", ".join(missing))
+    if unknown:
+        parts.append("unknown column" + ("s " if len(unknown) > 1 else " ") + ", ".join(unknown))
+    if duplicates:
+        parts.append("repeated column" + ("s " if len(duplicates) > 1 else " ") + ", ".join(duplicates))
+    reason = "wrong header: " + "; ".join(parts) + ". Expected header: " + ",".join(columns)
+    problem = {"where": f"{name}:{line}", "loc": [line], "msg": reason}
+    raise InvalidInput(f"{name} has the wrong header", problems=[problem])
+
+
+def csv_rows(
+    reader: Any, header: list[str], offset: int, problems: list[RowProblem]
+) -> Iterator[tuple[int, dict[str, Any]]]:
+    """The records of a csv.reader after its header: (line, row without empty cells); a record with the wrong
+    number of cells becomes a problem. `offset` is added to the reader's own line count."""
+    width = len(header)
+    previous = reader.line_num
+    for cells in reader:
+        line = offset + previous + 1
+        previous = reader.line_num
+        if len(cells) != width:
+            if not cells or (len(cells) == 1 and not cells[0].strip()):
+                continue  # a blank line
+            row = dict(zip(header, cells, strict=False))
+            if len(cells) > width:
+                row["_extra_cells"] = ",".join(cells[width:])
+            problems.append(RowProblem(line, "", f"has {len(cells)} cells but the header has {width}", row))
+            continue
+        yield line, {k: v for k, v in zip(header, cells, strict=True) if v and not v.isspace()}

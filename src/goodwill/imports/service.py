@@ -18,7 +18,7 @@ import time
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any, BinaryIO
 
@@ -28,9 +28,10 @@ from sqlalchemy.orm import Session
 from goodwill.audit import service as audit
 from goodwill.errors import InvalidInput
 from goodwill.imports.models import ImportRun
-from goodwill.imports.plans import PLANS, Counts, Problems
+from goodwill.imports.parallel import ParallelRead, worth_it
+from goodwill.imports.plans import PLANS, Counts, Plan, Problems
 from goodwill.imports.reader import RowProblem, RowReader, format_for
-from goodwill.imports.rows import ROW_SCHEMAS, ImportKind, columns, problems
+from goodwill.imports.rows import ROW_SCHEMAS, ImportKind, clean, columns, problems
 from goodwill.kit.time import utc_now
 
 # An error lists at most this many problems (the message gives the total); the CLI shows the first 50.
@@ -161,6 +162,19 @@ def import_file(
     """Import a CSV or JSON Lines file. With `skip_invalid`, rejected rows and their reasons go to a side
     file (default `<file>.rejected.csv`) when there are any."""
     fmt = format_for(path.name, fmt)
+    if not skip_invalid and worth_it(path):
+        # Large files are read and validated on every core. (With --skip-invalid they are read in one
+        # process, which keeps each rejected row's cells exactly as they were for the side file.)
+        return _import(
+            session,
+            kind=kind,
+            source=path.name,
+            skip_invalid=False,
+            actor=actor,
+            now=now,
+            progress=progress,
+            parallel=ParallelRead(path, ImportKind(kind), fmt, path.name),
+        )
     with path.open("rb") as stream:
         report = import_stream(
             session,
@@ -227,58 +241,47 @@ def _import(
     session: Session,
     *,
     kind: ImportKind,
-    rows: Iterable[tuple[int, Mapping[str, Any]]],
+    rows: Iterable[tuple[int, Mapping[str, Any]]] | None = None,
     source: str,
     skip_invalid: bool,
     actor: str,
     now: datetime | None,
     progress: Callable[[int], None] | None,
     reader: RowReader | None = None,
+    parallel: ParallelRead | None = None,
 ) -> ImportReport:
     started = time.perf_counter()
     now = now or utc_now()
     kind = ImportKind(kind)
-    schema = ROW_SCHEMAS[kind]
     plan = PLANS[kind]()
-    validate = plan.parse
     found = Problems()
     originals: dict[int, Mapping[str, Any]] = {}
-    digest = None if reader is not None else hashlib.sha256()
-    total = 0
     with _collector_paused():
-        for line, raw in rows:
-            total += 1
-            if digest is not None:
-                digest.update(repr(sorted(raw.items(), key=lambda kv: kv[0])).encode())
-            if skip_invalid:
-                originals[line] = raw
-            values = raw.values()
-            data = raw if type(raw) is dict and None not in values and "" not in values else _clean(raw)
-            try:
-                row = validate(data)
-            except ValidationError as exc:
-                for field_name, reason in problems(exc, schema):
-                    found.add(line, field_name, reason)
-            else:
-                plan.add(line, row, found)
-            if progress is not None and total % PROGRESS_EVERY == 0:
-                progress(total)
-        if reader is not None:
-            total += _add_reader_problems(reader.problems, found, originals)
+        # Phase one: read and check every row; nothing is written.
+        if parallel is not None:
+            total = _read_in_parallel(parallel, plan, found, progress)
+            sha256 = parallel.sha256
+        else:
+            digest = None if reader is not None else hashlib.sha256()
+            total = _read(rows or (), kind, plan, found, originals if skip_invalid else None, digest, progress)
+            if reader is not None:
+                total += _add_reader_problems(reader.problems, found, originals)
+            sha256 = reader.sha256 if reader is not None else digest.hexdigest() if digest is not None else ""
         if progress is not None:
             progress(total)
         plan.check(session, found)
         if found and not skip_invalid:
             raise _rejected(source, found, total)
+        # Phase two: write what passed.
         if skip_invalid:
             plan.propagate(found)
         counts = plan.write(session, problems=found, now=now, source=source)
-    sha256 = reader.sha256 if reader is not None else digest.hexdigest() if digest is not None else ""
     rejected = tuple(
         Rejection(line, field_name, reason, originals.get(line, {}))
         for line, items in sorted(found.by_line.items())
         for field_name, reason in items
     )
+    elapsed = time.perf_counter() - started
     run_id = _record_run(
         session,
         kind=kind,
@@ -289,6 +292,7 @@ def _import(
         rejected=rejected,
         actor=actor,
         now=now,
+        finished=now + timedelta(seconds=elapsed),
     )
     return ImportReport(
         kind=kind,
@@ -298,7 +302,7 @@ def _import(
         updated=counts.updated,
         unchanged=counts.unchanged,
         rejected=rejected,
-        elapsed=time.perf_counter() - started,
+        elapsed=elapsed,
         stale=counts.stale,
         sha256=sha256,
         run_id=run_id,
@@ -306,8 +310,59 @@ def _import(
     )
 
 
-def _clean(raw: Mapping[str, Any]) -> dict[str, Any]:
-    return {k: v for k, v in raw.items() if v is not None and v != "" and not (isinstance(v, str) and v.isspace())}
+def _read(
+    rows: Iterable[tuple[int, Mapping[str, Any]]],
+    kind: ImportKind,
+    plan: Plan,
+    found: Problems,
+    originals: dict[int, Mapping[str, Any]] | None,
+    digest: Any,
+    progress: Callable[[int], None] | None,
+) -> int:
+    """Validate each row and hand the valid ones to the plan; returns the number of rows."""
+    schema = ROW_SCHEMAS[kind]
+    validate = plan.parse
+    pack = plan.pack
+    add = plan.add
+    total = 0
+    for line, raw in rows:
+        total += 1
+        if digest is not None:
+            digest.update(repr(raw).encode())
+        if originals is not None:
+            originals[line] = raw
+        values = raw.values()
+        data = raw if type(raw) is dict and None not in values and "" not in values else clean(raw)
+        try:
+            row = validate(data)
+        except ValidationError as exc:
+            for field_name, reason in problems(exc, schema):
+                found.add(line, field_name, reason)
+        else:
+            add(line, pack(row), found)
+        if progress is not None and total % PROGRESS_EVERY == 0:
+            progress(total)
+    return total
+
+
+def _read_in_parallel(
+    parallel: ParallelRead, plan: Plan, found: Problems, progress: Callable[[int], None] | None
+) -> int:
+    """Phase one with the rows parsed and validated by worker processes, a piece of the file at a time."""
+    add = plan.add
+    total = 0
+    for piece in parallel.results():
+        for line, packed in piece.rows:
+            add(line, packed, found)
+        for line, reasons, _raw in piece.invalid:
+            for field_name, reason in reasons:
+                found.add(line, field_name, reason)
+        for problem in piece.unreadable:
+            found.add(problem.line, problem.field, problem.reason)
+        total += len(piece.rows) + len(piece.invalid) + len(piece.unreadable)
+        if progress is not None:
+            progress(total)
+    return total
 
 
 def _add_reader_problems(
@@ -352,6 +407,7 @@ def _record_run(
     rejected: tuple[Rejection, ...],
     actor: str,
     now: datetime,
+    finished: datetime,
 ) -> str:
     rejected_rows = len({r.line for r in rejected})
     run = ImportRun(
@@ -359,7 +415,7 @@ def _record_run(
         file_name=source[:255],
         file_sha256=sha256,
         started_at=now,
-        finished_at=utc_now() if now is None else max(now, utc_now()),
+        finished_at=finished,
         actor=actor[:80],
         rows_total=total,
         created=counts.created,

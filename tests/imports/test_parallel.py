@@ -1,0 +1,108 @@
+"""Large files are read and validated on every core; the outcome is exactly that of one process."""
+
+from __future__ import annotations
+
+import itertools
+import json
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from goodwill.errors import InvalidInput
+from goodwill.flights.models import Flight
+from goodwill.imports import parallel
+from goodwill.imports import service as imports
+from goodwill.imports.rows import ImportKind
+from tests.imports.helpers import (
+    EXAMPLE_FILES,
+    NOW,
+    census,
+    csv_text,
+    flight_row,
+    import_examples,
+    write,
+)
+
+FLIGHTS = ImportKind.FLIGHTS
+
+
+@pytest.fixture
+def everywhere(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every file counts as large, and pieces are tiny, so boundaries fall everywhere."""
+    monkeypatch.setattr(parallel, "worth_it", lambda _path: True)
+    monkeypatch.setattr(parallel, "PIECE_BYTES", 150)
+    monkeypatch.setattr(imports, "worth_it", lambda _path: True)
+
+
+def flights_csv(count: int) -> str:
+    rows = [flight_row(number=str(n), aircraft='A3"2\n0' if n % 7 == 0 else "A320") for n in range(1, count + 1)]
+    return csv_text(FLIGHTS, rows)
+
+
+@pytest.mark.usefixtures("everywhere")
+def test_pieces_never_cut_a_quoted_cell_and_lines_stay_right() -> None:
+    data = flights_csv(40).encode()
+    header_end = data.index(b"\n") + 1
+    cut = parallel.pieces(data, header_end, 2, fmt="csv", size=100)
+    assert len(cut) > 5
+    assert cut[0].start == header_end
+    assert all(a.end == b.start for a, b in itertools.pairwise(cut))
+    assert cut[-1].end == len(data)
+    for piece in cut:
+        assert data[piece.start : piece.end].count(b'"') % 2 == 0
+        assert piece.first_line == 1 + data.count(b"\n", 0, piece.start)
+
+
+@pytest.mark.usefixtures("everywhere")
+def test_a_large_file_imports_as_in_one_process(session: Session, tmp_path: Path) -> None:
+    path = write(tmp_path, "flights.csv", flights_csv(60))
+    report = imports.import_file(session, kind=FLIGHTS, path=path, now=NOW)
+    assert (report.rows_total, report.created, report.rejected) == (60, 60, ())
+    assert session.scalar(select(Flight.aircraft).where(Flight.number == "7")) == 'A3"2\n0'
+    again = imports.import_file(session, kind=FLIGHTS, path=path, now=NOW)
+    assert (again.created, again.unchanged) == (0, 60)
+
+
+def test_problems_are_the_same_as_in_one_process(
+    session: Session, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    rows = [flight_row(number=str(n)) for n in range(1, 40)]
+    rows[20]["origin"] = "QQQ"
+    rows[30]["scheduled_departure"] = "2013-02-08T08:00:00"
+    rows.append(flight_row(number="3"))
+    text = csv_text(FLIGHTS, rows) + "B6,99,2013-02-08\n"
+    path = write(tmp_path, "f.csv", text)
+    with pytest.raises(InvalidInput) as alone, session.begin_nested():
+        imports.import_file(session, kind=FLIGHTS, path=path, now=NOW)
+    monkeypatch.setattr(imports, "worth_it", lambda _path: True)
+    monkeypatch.setattr(parallel, "PIECE_BYTES", 200)
+    with pytest.raises(InvalidInput) as together, session.begin_nested():
+        imports.import_file(session, kind=FLIGHTS, path=path, now=NOW)
+    assert together.value.message == alone.value.message
+    assert together.value.problems == alone.value.problems
+    assert len(together.value.problems) == 4
+
+
+@pytest.mark.usefixtures("everywhere")
+def test_a_piece_that_is_not_utf8_names_its_line(session: Session, tmp_path: Path) -> None:
+    data = flights_csv(30).encode().replace(b"A320", b"A3\xe920", 1)
+    line = 1 + data[: data.index(b"\xe9")].count(b"\n")
+    with pytest.raises(InvalidInput) as caught, session.begin_nested():
+        imports.import_file(session, kind=FLIGHTS, path=write(tmp_path, "f.csv", data), now=NOW)
+    assert caught.value.problems[0]["loc"] == [line]
+
+
+@pytest.mark.usefixtures("everywhere")
+def test_json_lines_and_bookings_import_in_pieces(session: Session, tmp_path: Path) -> None:
+    import_examples(session, ImportKind.PASSENGERS, ImportKind.FLIGHTS)
+    before = census(session)
+    reports = import_examples(session, ImportKind.BOOKINGS, ImportKind.EVENTS)
+    assert reports[ImportKind.BOOKINGS].created == 2
+    assert (reports[ImportKind.EVENTS].created, reports[ImportKind.EVENTS].stale) == (2, 1)
+    assert census(session)["segments"] == before["segments"] + 3
+    lines = [json.dumps(flight_row(number=str(n))) for n in range(100, 140)]
+    path = write(tmp_path, "f.jsonl", "\n\n".join(lines) + "\n")
+    assert imports.import_file(session, kind=FLIGHTS, path=path, now=NOW).created == 40
+    assert EXAMPLE_FILES[ImportKind.EVENTS].suffix == ".jsonl"
