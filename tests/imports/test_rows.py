@@ -127,3 +127,15 @@ def test_every_kind_documents_every_column() -> None:
         listed = columns(kind)
         assert [name for name, _r, _d in listed] == list(ROW_SCHEMAS[kind].model_fields)
         assert all(description for _n, _r, description in listed), kind
+
+
+def test_the_import_formats_document_lists_every_column_of_every_kind() -> None:
+    from tests.imports.helpers import ROOT
+
+    doc = (ROOT / "docs" / "IMPORT_FORMATS.md").read_text(encoding="utf-8")
+    sections = doc.split("\n### ")[1:]
+    documented = {section.split("\n", 1)[0]: section for section in sections}
+    assert set(documented) == {kind.value for kind in ImportKind}
+    for kind in ImportKind:
+        for name, required, _description in columns(kind):
+            assert f"| `{name}` | {'yes' if required else ''} |" in documented[kind.value], (kind, name)
