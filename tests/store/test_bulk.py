@@ -5,11 +5,13 @@ from __future__ import annotations
 import uuid
 from datetime import UTC, date, datetime, timedelta, timezone
 
+import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from goodwill.customers.models import Passenger
 from goodwill.kit.ids import new_ids
+from goodwill.store import bulk
 from goodwill.store.bulk import IN_CHUNK, delete_rows, insert_rows, select_in, update_rows
 
 COLUMNS = ("id", "created_at", "updated_at", "first_name", "last_name", "name_key", "language", "tier",
@@ -58,3 +60,23 @@ def test_select_in_reads_past_one_in_list(session: Session) -> None:
     insert_rows(session, Passenger.__table__, COLUMNS, [passenger(i) for i in ids])
     found = [row[0] for row in select_in(session, lambda b: select(Passenger.id).where(Passenger.id.in_(b)), ids)]
     assert sorted(found) == ids
+
+
+def test_select_in_reads_the_table_once_when_that_is_cheaper(session: Session, monkeypatch: pytest.MonkeyPatch) -> None:
+
+    ids = new_ids(30)
+    insert_rows(session, Passenger.__table__, COLUMNS, [passenger(i) for i in ids])
+    monkeypatch.setattr(bulk, "SCAN_FROM", 5)
+    queries: list[object] = []
+    everything = select(Passenger.id)
+
+    def by_chunk(batch: list[object]) -> object:
+        queries.append(batch)
+        return everything.where(Passenger.id.in_(batch))
+
+    found = {row[0] for row in select_in(session, by_chunk, ids[:10], scan=(everything, Passenger.__table__))}
+    assert found == set(ids)  # the whole table: the caller filters
+    assert queries == []
+    found = {row[0] for row in select_in(session, by_chunk, ids[:3], scan=(everything, Passenger.__table__))}
+    assert found == set(ids[:3])
+    assert len(queries) == 1

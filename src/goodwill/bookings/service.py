@@ -84,14 +84,13 @@ def upsert_bookings(session: Session, *, bookings: Sequence[BookingRecord], now:
     updated, never removed. `fare_total_minor` is the sum of the passengers' fares.
     """
     stored: dict[str, _Stored] = {}
+    query = select(Booking.pnr, Booking.id, *(getattr(Booking, c) for c in _BOOKING_FIELDS))
+    wanted = {r.pnr for r in bookings}
     for pnr, booking_id, *fields in select_in(
-        session,
-        lambda b: select(Booking.pnr, Booking.id, *(getattr(Booking, c) for c in _BOOKING_FIELDS)).where(
-            Booking.pnr.in_(b)
-        ),
-        (r.pnr for r in bookings),
+        session, lambda b: query.where(Booking.pnr.in_(b)), wanted, scan=(query, Booking.__table__)
     ):
-        stored[pnr] = _Stored(booking_id, tuple(fields))
+        if pnr in wanted:
+            stored[pnr] = _Stored(booking_id, tuple(fields))
     outcomes: list[Outcome] = []
     fresh: list[BookingRecord] = []
     known: list[tuple[BookingRecord, _Stored]] = []

@@ -132,7 +132,10 @@ def find_passenger_ids(session: Session, *, keys: Iterable[Key]) -> dict[Key, uu
     found: dict[Key, uuid.UUID] = {}
     query = select(PassengerIdentity.kind, PassengerIdentity.value, PassengerIdentity.passenger_id)
     for kind, value, passenger_id in select_in(
-        session, lambda b: query.where(PassengerIdentity.value.in_(b)), (v for _k, v in wanted)
+        session,
+        lambda b: query.where(PassengerIdentity.value.in_(b)),
+        (v for _k, v in wanted),
+        scan=(query, PassengerIdentity.__table__),
     ):
         if (kind, value) in wanted:
             found[(kind, value)] = passenger_id

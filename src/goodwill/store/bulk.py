@@ -17,13 +17,27 @@ from enum import StrEnum
 from itertools import islice
 from typing import Any, TypeVar, cast
 
-from sqlalchemy import JSON, Column, Date, FromClause, TableClause, Uuid, bindparam, delete, insert, update
+from sqlalchemy import (
+    JSON,
+    Column,
+    Date,
+    FromClause,
+    TableClause,
+    Uuid,
+    bindparam,
+    delete,
+    func,
+    insert,
+    select,
+    update,
+)
 from sqlalchemy.orm import Session
 
 from goodwill.store.types import UTCDateTime
 
 # Values per IN list: far below SQLite's and PostgreSQL's parameter limits, large enough to be few queries.
 IN_CHUNK = 500
+SCAN_FROM = 20 * IN_CHUNK
 BATCH = 20_000
 
 T = TypeVar("T")
@@ -44,9 +58,27 @@ def chunks(values: Iterable[T], size: int = IN_CHUNK) -> Iterator[list[T]]:
         yield batch
 
 
-def select_in(session: Session, query: Callable[[list[T]], Any], values: Iterable[T]) -> Iterator[Any]:
-    """Run `query(chunk)` for each chunk of `values` (an IN list) and yield every result row."""
-    for batch in chunks(dict.fromkeys(values)):
+def select_in(
+    session: Session,
+    query: Callable[[list[T]], Any],
+    values: Iterable[T],
+    *,
+    scan: tuple[Any, FromClause] | None = None,
+) -> Iterator[Any]:
+    """Run `query(chunk)` for each chunk of `values` (an IN list) and yield every result row.
+
+    With `scan` = (unfiltered query, its table): when there are many values and the table holds not many
+    more rows than that, read the table once instead (the caller filters, as it must anyway for keys an IN
+    list cannot express). An import into an empty database then costs one query, not hundreds.
+    """
+    wanted = list(dict.fromkeys(values))
+    if scan is not None and len(wanted) > SCAN_FROM:
+        unfiltered, source = scan
+        stored = session.scalar(select(func.count()).select_from(source)) or 0
+        if stored <= 4 * len(wanted):
+            yield from session.execute(unfiltered)
+            return
+    for batch in chunks(wanted):
         yield from session.execute(query(batch))
 
 
