@@ -106,3 +106,16 @@ def test_json_lines_and_bookings_import_in_pieces(session: Session, tmp_path: Pa
     path = write(tmp_path, "f.jsonl", "\n\n".join(lines) + "\n")
     assert imports.import_file(session, kind=FLIGHTS, path=path, now=NOW).created == 40
     assert EXAMPLE_FILES[ImportKind.EVENTS].suffix == ".jsonl"
+
+
+@pytest.mark.slow
+def test_workers_started_afresh_give_the_same_outcome(
+    session: Session, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Where fork is not safe (another thread runs, or not Linux) workers start a fresh interpreter."""
+    monkeypatch.setattr(imports, "worth_it", lambda _path: True)
+    monkeypatch.setattr(parallel, "PIECE_BYTES", 2000)
+    monkeypatch.setattr(parallel, "_start_method", lambda: "spawn")
+    path = write(tmp_path, "flights.csv", flights_csv(30))
+    report = imports.import_file(session, kind=FLIGHTS, path=path, now=NOW)
+    assert (report.rows_total, report.created) == (30, 30)

@@ -18,6 +18,8 @@ import io
 import json
 import multiprocessing
 import os
+import sys
+import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -160,6 +162,15 @@ def _json_rows(text: str, first_line: int, unreadable: list[RowProblem]) -> Iter
         yield line, value
 
 
+def _start_method() -> str:
+    """fork where it is safe (Linux, no other thread that could hold a lock at the fork, such as a progress
+    bar's), else a fresh interpreter per worker (slower to start, which a large file pays back)."""
+    methods = multiprocessing.get_all_start_methods()
+    if sys.platform.startswith("linux") and threading.active_count() == 1 and "fork" in methods:
+        return "fork"
+    return "forkserver" if "forkserver" in methods else "spawn"
+
+
 @dataclass
 class ParallelRead:
     """Phase one of an import on every core: iterate for (line, values or problems) per piece."""
@@ -184,8 +195,7 @@ class ParallelRead:
         cut = pieces(data, start, first_line, fmt=self.fmt)
         del data
         tasks = [_Task(str(self.path), self.kind, self.fmt, tuple(header), p) for p in cut]
-        methods = multiprocessing.get_all_start_methods()
-        context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
+        context = multiprocessing.get_context(_start_method())
         self.workers = max(1, min(os.cpu_count() or 1, len(tasks)))
         with context.Pool(self.workers) as pool:
             for result in pool.imap(_validate_piece, tasks):

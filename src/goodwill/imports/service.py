@@ -226,15 +226,15 @@ def _cell(value: Any) -> str:
 
 @contextmanager
 def _collector_paused() -> Iterator[None]:
-    """Pause the cyclic garbage collector: a million rows make millions of objects and no cycles, and each
-    collection would walk them all again. Reference counting still frees everything as usual."""
-    enabled = gc.isenabled()
-    gc.disable()
+    """Let the cyclic garbage collector run rarely: a million rows make millions of long-lived objects and
+    no cycles, and each collection would walk them all again. It still runs, so a caller's row generator
+    that makes cycles does not grow without bound; reference counting frees everything else as usual."""
+    before = gc.get_threshold()
+    gc.set_threshold(100_000, 50, 1000)
     try:
         yield
     finally:
-        if enabled:
-            gc.enable()
+        gc.set_threshold(*before)
 
 
 def _import(
