@@ -39,7 +39,11 @@ EU_COUNTRIES = frozenset(
         "SE",
     }
 )
-EU261_AREA = EU_COUNTRIES | {"IS", "NO", "LI", "CH"}
+# The EU's outermost regions are part of the Union (TFEU Art 349) but airportsdata gives them their own
+# country codes: Guadeloupe, French Guiana, Martinique, Reunion, Mayotte, Saint-Martin. (The Canaries,
+# Azores and Madeira are under ES and PT already.)
+EU_OUTERMOST_REGIONS = frozenset({"GP", "GF", "MQ", "RE", "YT", "MF"})
+EU261_AREA = EU_COUNTRIES | EU_OUTERMOST_REGIONS | {"IS", "NO", "LI", "CH"}
 UK = "GB"
 
 
