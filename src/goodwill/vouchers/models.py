@@ -1,18 +1,26 @@
-"""Voucher and LedgerEntry. The ledger is append-only: a balance is a SUM, a correction a reversing entry."""
+"""Voucher and LedgerEntry. The ledger is append-only: a balance is a SUM, a correction a reversing entry.
+
+The database refuses UPDATE and DELETE on `ledger_entries` (triggers, migration 0002); the `before_flush`
+guard below refuses the same through the ORM earlier and with a clearer message. The one change allowed is
+`passenger_id`, which follows the passenger when two records of one person are merged (the merge is kept as
+evidence in `passenger_merges`); no amount, type, voucher, key or reference ever changes.
+"""
 
 from __future__ import annotations
 
 import uuid
 from datetime import datetime
 from enum import StrEnum
+from typing import Any
 
-from sqlalchemy import BigInteger, ForeignKey, String, Text
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy import BigInteger, ForeignKey, String, Text, event, inspect
+from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from goodwill.kit.ids import new_id
 from goodwill.kit.time import utc_now
 from goodwill.store.base import Base, RecordMixin
 from goodwill.store.types import UTCDateTime
+from goodwill.vouchers.errors import LedgerIsAppendOnly
 
 
 class VoucherKind(StrEnum):
@@ -30,6 +38,9 @@ class LedgerEntryType(StrEnum):
 
 
 class Voucher(RecordMixin, Base):
+    """A voucher or credit. `face_value_minor` is the amount of the first issue, kept for reference; what the
+    voucher is worth now (face value after top-ups and reversals, redeemed, balance) is summed from the ledger."""
+
     __tablename__ = "vouchers"
 
     code: Mapped[str] = mapped_column(String(20), unique=True)
@@ -62,3 +73,23 @@ class LedgerEntry(Base):
     idempotency_key: Mapped[str] = mapped_column(String(200), unique=True)
     memo: Mapped[str | None] = mapped_column(Text)
     actor: Mapped[str | None] = mapped_column(String(80))
+
+
+# Columns of a ledger entry that may change: only the owner, when passenger records are merged.
+MUTABLE_LEDGER_COLUMNS = frozenset({"passenger_id"})
+
+
+@event.listens_for(Session, "before_flush")
+def _ledger_is_append_only(session: Session, _flush_context: Any, _instances: Any) -> None:
+    """Refuse a flush that would update or delete a ledger entry (the database refuses it too)."""
+    for obj in session.deleted:
+        if isinstance(obj, LedgerEntry):
+            raise LedgerIsAppendOnly(f"ledger entry {obj.id} cannot be deleted: the ledger is append-only")
+    for obj in session.dirty:
+        if isinstance(obj, LedgerEntry):
+            changed = {attr.key for attr in inspect(obj).attrs if attr.history.has_changes()}
+            if changed - MUTABLE_LEDGER_COLUMNS:
+                raise LedgerIsAppendOnly(
+                    f"ledger entry {obj.id} cannot be changed ({', '.join(sorted(changed))}): the ledger is "
+                    "append-only; record a reversing entry instead"
+                )
