@@ -1,0 +1,942 @@
+"""Recovery fan-out: one flight event reaches every affected passenger, in bulk, exactly once.
+
+`process_event` loads the flight, every confirmed segment on it and each passenger's whole journey (so a
+broken connection is seen), measures the facts per passenger, applies the policies (`engine.assess`),
+settles each claim against what was granted before (`settle.settle`) and writes, in the caller's
+transaction: entitlements with the facts they were decided on, ledger entries and vouchers, one outbox
+message per passenger (its wording comes with the notifications work), and a recovery case for the
+passengers who need a person (top tier, unaccompanied minors, a missed connection with no rebooking yet,
+a wish on the trip). Processing the same event again writes nothing new; a revised event moves only the
+difference; a reinstatement (the flight un-cancelled) withdraws what is no longer owed.
+
+Uniqueness in the database makes it safe under concurrent workers: an entitlement's key is its claim, a
+ledger entry's key is derived from the claim and its revision, a message's from the event and passenger,
+a case's from the flight and passenger. A worker that loses a race gets an IntegrityError, rolls back and
+runs again, and then finds the work done.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import Table, func, select
+from sqlalchemy.orm import Session
+
+from goodwill.audit import service as audit
+from goodwill.bookings.models import Booking, BookingPassenger, Segment
+from goodwill.cases.models import Case, CaseCounter, CaseEvent, CasePriority, CaseStatus, CaseType
+from goodwill.customers.models import Passenger, Wish
+from goodwill.errors import NotFound
+from goodwill.flights.carriers import CARRIERS
+from goodwill.flights.models import Airport, Carrier, EventType, Flight, FlightEvent
+from goodwill.kit.ids import new_ids
+from goodwill.kit.money import Money
+from goodwill.notifications.models import MessageStatus, OutboundMessage
+from goodwill.recovery.engine import Assessment, assess
+from goodwill.recovery.facts import CauseClass, Disruption, Event, Leg, Operator, Place, measure
+from goodwill.recovery.models import Entitlement
+from goodwill.recovery.policy import Policy
+from goodwill.recovery.settle import Entry, Granted, Owed, Settlement, settle
+from goodwill.store.bulk import insert_rows, select_in, update_rows
+from goodwill.vouchers.ledger import new_code
+from goodwill.vouchers.models import LedgerEntry, Voucher
+
+MINIMUM_CONNECTION_MINUTES = 45
+VOUCHER_VALIDITY = timedelta(days=365)
+TOP_TIERS = frozenset({"platinum"})
+EVENT_KINDS = {
+    EventType.DELAY.value: Event.DELAY,
+    EventType.CANCELLATION.value: Event.CANCELLATION,
+    EventType.DIVERSION.value: Event.DIVERSION,
+    EventType.TARMAC_DELAY.value: Event.TARMAC_DELAY,
+    EventType.DENIED_BOARDING.value: Event.DENIED_BOARDING,
+    EventType.BAG_MISHANDLED.value: Event.BAG_DELAYED,
+}
+_ENT: Table = Entitlement.__table__  # type: ignore[assignment]
+_LEDGER: Table = LedgerEntry.__table__  # type: ignore[assignment]
+_VOUCHERS: Table = Voucher.__table__  # type: ignore[assignment]
+
+
+@dataclass
+class FanOutReport:
+    event_id: str
+    flight: str
+    passengers: int = 0
+    entitlements_created: int = 0
+    entitlements_revised: int = 0
+    entitlements_withdrawn: int = 0
+    entitlements_unchanged: int = 0
+    ledger_entries: int = 0
+    vouchers: int = 0
+    messages: int = 0
+    cases: int = 0
+    written_off: list[tuple[str, int, str]] = field(default_factory=list)
+    owed: dict[str, int] = field(default_factory=dict)  # "EUR compensation" -> minor units moved
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "event_id": self.event_id,
+            "flight": self.flight,
+            "passengers": self.passengers,
+            "entitlements": {
+                "created": self.entitlements_created,
+                "revised": self.entitlements_revised,
+                "withdrawn": self.entitlements_withdrawn,
+                "unchanged": self.entitlements_unchanged,
+            },
+            "ledger_entries": self.ledger_entries,
+            "vouchers": self.vouchers,
+            "messages": self.messages,
+            "cases": self.cases,
+            "moved": {k: str(Money(v, k.split()[0])) for k, v in sorted(self.owed.items())},
+            "written_off": [{"claim": c, "minor": m, "currency": cur} for c, m, cur in self.written_off],
+        }
+
+
+@dataclass(frozen=True)
+class _Traveller:
+    passenger_id: uuid.UUID
+    booking_id: uuid.UUID
+    journey: tuple[uuid.UUID, ...]  # flight ids in order
+    index: int  # the disrupted flight's place in the journey
+    fare_minor: int
+    journeys_in_booking: int
+    currency: str
+    unaccompanied_minor: bool
+
+
+# ---- loading -------------------------------------------------------------------------------------------------
+
+
+def _places(session: Session, codes: Iterable[str]) -> dict[str, Place]:
+    rows = select_in(
+        session,
+        lambda b: select(Airport.iata, Airport.country, Airport.latitude, Airport.longitude, Airport.tz).where(
+            Airport.iata.in_(b)
+        ),
+        codes,
+    )
+    return {iata: Place(iata, country, lat, lon, tz) for iata, country, lat, lon, tz in rows}
+
+
+def _operator(session: Session, code: str) -> Operator:
+    carrier = session.get(Carrier, code)
+    if carrier is not None:
+        return Operator(carrier.iata, carrier.country, carrier.size)
+    known = CARRIERS.get(code)
+    return Operator(code, known.country if known else "", known.size if known else "large")
+
+
+def _travellers(session: Session, flight: Flight, event: FlightEvent) -> list[_Traveller]:
+    """Every passenger with a confirmed segment on the flight, with their whole journey."""
+    on_flight = session.execute(
+        select(Segment.booking_id, Segment.journey).where(Segment.flight_id == flight.id, Segment.status == "confirmed")
+    ).all()
+    journeys = {(b, j) for b, j in on_flight}
+    booking_ids = {b for b, _j in journeys}
+    legs: dict[tuple[uuid.UUID, int], list[tuple[int, uuid.UUID]]] = defaultdict(list)
+    journey_count: dict[uuid.UUID, set[int]] = defaultdict(set)
+    for booking_id, journey, sequence, flight_id, status in select_in(
+        session,
+        lambda b: select(
+            Segment.booking_id, Segment.journey, Segment.sequence, Segment.flight_id, Segment.status
+        ).where(Segment.booking_id.in_(b)),
+        booking_ids,
+    ):
+        journey_count[booking_id].add(journey)
+        if (booking_id, journey) in journeys and status == "confirmed":
+            legs[(booking_id, journey)].append((sequence, flight_id))
+    currencies = dict(
+        select_in(session, lambda b: select(Booking.id, Booking.currency).where(Booking.id.in_(b)), booking_ids)
+    )
+    people: dict[uuid.UUID, list[tuple[uuid.UUID, int, bool]]] = defaultdict(list)
+    for booking_id, passenger_id, fare, minor in select_in(
+        session,
+        lambda b: select(
+            BookingPassenger.booking_id,
+            BookingPassenger.passenger_id,
+            BookingPassenger.fare_minor,
+            BookingPassenger.unaccompanied_minor,
+        ).where(BookingPassenger.booking_id.in_(b)),
+        booking_ids,
+    ):
+        people[booking_id].append((passenger_id, fare, bool(minor)))
+    found: list[_Traveller] = []
+    for (booking_id, _journey), ordered in legs.items():
+        chain = tuple(f for _s, f in sorted(ordered))
+        if flight.id not in chain:
+            continue
+        for passenger_id, fare, minor in people.get(booking_id, []):
+            if event.passenger_id is not None and passenger_id != event.passenger_id:
+                continue  # denied boarding or a bag: one passenger's event
+            found.append(
+                _Traveller(
+                    passenger_id,
+                    booking_id,
+                    chain,
+                    chain.index(flight.id),
+                    fare,
+                    max(1, len(journey_count[booking_id])),
+                    currencies.get(booking_id, "USD"),
+                    minor,
+                )
+            )
+    return found
+
+
+# ---- facts per passenger -------------------------------------------------------------------------------------
+
+
+def _disruption(
+    t: _Traveller,
+    event: FlightEvent,
+    flights: dict[uuid.UUID, Flight],
+    places: dict[str, Place],
+    operator: Operator,
+    extra: dict[str, Any],
+) -> tuple[Disruption, bool]:
+    """The passenger's disruption, and whether a connection is missed with no rebooking known yet."""
+    chain = [flights[f] for f in t.journey]
+    legs = tuple(
+        Leg(places[f.origin], places[f.destination], f.scheduled_departure, f.scheduled_arrival) for f in chain
+    )
+    details: dict[str, Any] = dict(event.details or {})
+    kind = EVENT_KINDS[event.type]
+    departure_delay = event.departure_delay_minutes
+    arrival_delay = event.arrival_delay_minutes if event.arrival_delay_minutes is not None else departure_delay
+    missed = False
+    stranded = False
+    final_arrival_delay: int | None = arrival_delay
+    if t.index < len(chain) - 1:
+        # A later flight in the journey: is the connection still made?
+        slack = (chain[t.index + 1].scheduled_departure - chain[t.index].scheduled_arrival).total_seconds() / 60
+        late = arrival_delay or 0
+        if kind is Event.CANCELLATION or late > slack - MINIMUM_CONNECTION_MINUTES:
+            missed = kind is not Event.CANCELLATION
+            final_arrival_delay = details.get("final_arrival_delay_minutes")
+            stranded = final_arrival_delay is None
+        else:
+            final_arrival_delay = 0  # connection made: on time at the final destination
+    if kind is Event.CANCELLATION:
+        final_arrival_delay = details.get("reroute_arrives_minutes", details.get("final_arrival_delay_minutes"))
+    one_way = t.fare_minor // t.journeys_in_booking
+    fare_one_way = Money(one_way, t.currency) if one_way else None
+    fare_round_trip = Money(t.fare_minor, t.currency) if t.journeys_in_booking == 2 else None
+    bag_fee = details.get("bag_fee_minor")
+    disruption = Disruption(
+        event=kind,
+        cause=CauseClass(event.cause) if event.cause in CauseClass._value2member_map_ else CauseClass.UNKNOWN,
+        carrier=operator,
+        legs=legs,
+        disrupted_leg=t.index,
+        departure_delay_minutes=None if kind is Event.CANCELLATION else departure_delay,
+        arrival_delay_minutes=final_arrival_delay,
+        onward_departure_delay_minutes=details.get("onward_departure_delay_minutes"),
+        missed_connection=missed,
+        notice_given_at=event.notice_given_at or (event.reported_at if kind is not Event.CANCELLATION else None),
+        reroute_departs_minutes=details.get("reroute_departs_minutes"),
+        reroute_arrives_minutes=details.get("reroute_arrives_minutes"),
+        alternate_within_minutes=details.get("alternate_within_minutes"),
+        tarmac_minutes=event.tarmac_minutes,
+        tarmac_phase=details.get("tarmac_phase") if event.tarmac_minutes is not None else None,
+        voluntary=bool(details.get("voluntary", False)),
+        bag_delay_hours=details.get("bag_delay_hours"),
+        bag_report_filed=bool(details.get("bag_report_filed", False)),
+        bag_fee_paid=Money(int(bag_fee), t.currency) if bag_fee else None,
+        fare_one_way=fare_one_way,
+        fare_round_trip=fare_round_trip,
+        refund_chosen=bool(details.get("refund_chosen", False)),
+        extra=extra,
+    )
+    return disruption, stranded
+
+
+def _owed(
+    t: _Traveller, flight_id: uuid.UUID, event_type: str, result: Assessment, facts: dict[str, Any]
+) -> list[Owed]:
+    """The claims an assessment makes for one passenger: payments, rights and care, one per policy each."""
+    prefix = f"{t.passenger_id.hex}:{flight_id.hex}:{event_type}"
+    kept = {k: facts[k] for k in _KEPT_FACTS if k in facts}
+    owed: list[Owed] = []
+    for decision in result.decisions:
+        if not decision.scope.applies:
+            continue
+        rights: dict[str, Any] = {}
+        care: set[str] = set()
+        care_rule = None
+        for grant in decision.grants:
+            if grant.compensation is not None and not grant.superseded_by:
+                owed.append(
+                    Owed(
+                        f"{prefix}:{decision.policy_id}:pay:{grant.group}",
+                        t.passenger_id,
+                        flight_id,
+                        t.booking_id,
+                        "compensation",
+                        grant.regime,
+                        grant.policy_id,
+                        grant.policy_version,
+                        grant.rule_id,
+                        grant.basis,
+                        grant.explanation,
+                        grant.compensation.minor,
+                        grant.compensation.currency,
+                        grant.form.value if grant.form else None,
+                        facts=kept,
+                    )
+                )
+            for right in grant.rights:
+                rights.setdefault(right, grant)
+            if grant.care:
+                care.update(grant.care)
+                care_rule = care_rule or grant
+        for right, grant in rights.items():
+            owed.append(
+                Owed(
+                    f"{prefix}:{decision.policy_id}:{right}",
+                    t.passenger_id,
+                    flight_id,
+                    t.booking_id,
+                    right,
+                    grant.regime,
+                    grant.policy_id,
+                    grant.policy_version,
+                    grant.rule_id,
+                    grant.basis,
+                    grant.explanation,
+                    facts=kept,
+                )
+            )
+        if care and care_rule is not None:
+            owed.append(
+                Owed(
+                    f"{prefix}:{decision.policy_id}:care",
+                    t.passenger_id,
+                    flight_id,
+                    t.booking_id,
+                    "care",
+                    care_rule.regime,
+                    care_rule.policy_id,
+                    care_rule.policy_version,
+                    care_rule.rule_id,
+                    care_rule.basis,
+                    care_rule.explanation,
+                    care=tuple(sorted(care)),
+                    facts=kept,
+                )
+            )
+    return owed
+
+
+_KEPT_FACTS = (
+    "event",
+    "cause",
+    "arrival_delay_minutes",
+    "departure_delay_minutes",
+    "wait_minutes",
+    "distance_km",
+    "band",
+    "notice_hours",
+    "tarmac_minutes",
+    "missed_connection",
+    "flight_date",
+    "carrier",
+    "origin_country",
+    "destination_country",
+)
+
+
+# ---- stored claims -------------------------------------------------------------------------------------------
+
+
+def _stored(session: Session, flight_id: uuid.UUID, passengers: set[uuid.UUID] | None) -> dict[str, Granted]:
+    rows = session.execute(
+        select(
+            Entitlement.id,
+            Entitlement.idempotency_key,
+            Entitlement.status,
+            Entitlement.form,
+            Entitlement.currency,
+            Entitlement.facts,
+            Entitlement.passenger_id,
+        ).where(Entitlement.flight_id == flight_id)
+    ).all()
+    rows = [r for r in rows if passengers is None or r.passenger_id in passengers]
+    by_id = {r.id: r for r in rows}
+    entries: dict[uuid.UUID, list[tuple[uuid.UUID, str, int, str, uuid.UUID | None, uuid.UUID | None]]] = defaultdict(
+        list
+    )
+    for entitlement_id, entry_id, entry_type, amount, currency, voucher_id, reverses_id in select_in(
+        session,
+        lambda b: select(
+            LedgerEntry.entitlement_id,
+            LedgerEntry.id,
+            LedgerEntry.entry_type,
+            LedgerEntry.amount_minor,
+            LedgerEntry.currency,
+            LedgerEntry.voucher_id,
+            LedgerEntry.reverses_id,
+        ).where(LedgerEntry.entitlement_id.in_(b)),
+        by_id,
+    ):
+        entries[entitlement_id].append((entry_id, entry_type, amount, currency, voucher_id, reverses_id))
+    vouchers = dict(
+        select_in(
+            session, lambda b: select(Voucher.entitlement_id, Voucher.id).where(Voucher.entitlement_id.in_(b)), by_id
+        )
+    )
+    balances = dict(
+        select_in(
+            session,
+            lambda b: (
+                select(LedgerEntry.voucher_id, func.sum(LedgerEntry.amount_minor))
+                .where(LedgerEntry.voucher_id.in_(b))
+                .group_by(LedgerEntry.voucher_id)
+            ),
+            vouchers.values(),
+        )
+    )
+    found: dict[str, Granted] = {}
+    for row in rows:
+        own = entries.get(row.id, [])
+        reversed_ids = {rev for *_x, rev in own if rev is not None}
+        granting = [e for e in own if e[1] in ("issue", "cash_payout")]
+        open_entries = tuple(
+            Entry(e[0], e[1], e[2], e[3]) for e in sorted(granting, key=lambda e: e[0]) if e[0] not in reversed_ids
+        )
+        granted_minor = sum(e[2] for e in own if e[1] in ("issue", "cash_payout", "reversal"))
+        facts = row.facts or {}
+        voucher_id = vouchers.get(row.id)
+        found[row.idempotency_key] = Granted(
+            row.id,
+            row.idempotency_key,
+            str(facts.get("digest", "")),
+            row.status,
+            int(facts.get("revision", 1)),
+            row.form,
+            row.currency,
+            granted_minor,
+            open_entries,
+            voucher_id,
+            int(balances.get(voucher_id, 0)) if voucher_id is not None else None,
+        )
+    return found
+
+
+# ---- writing -------------------------------------------------------------------------------------------------
+
+
+def _entitlement_values(
+    o: Owed, revision: int, event: FlightEvent, now: datetime, history: list[Any]
+) -> dict[str, Any]:
+    facts = {
+        **{k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in o.facts.items()},
+        "digest": o.digest,
+        "revision": revision,
+        "event_id": event.external_id,
+        "event_revision": event.revision,
+        "history": history,
+    }
+    return {
+        "passenger_id": o.passenger_id,
+        "booking_id": o.booking_id,
+        "flight_id": o.flight_id,
+        "flight_event_id": event.id,
+        "regime": o.regime[:30],
+        "rule_id": o.rule_id[:60],
+        "legal_basis": o.basis[:200],
+        "kind": o.kind,
+        "amount_minor": o.amount_minor,
+        "currency": o.currency,
+        "form": o.form,
+        "care": list(o.care),
+        "explanation": o.explanation,
+        "facts": facts,
+        "policy_version": o.policy_version[:40],
+        "status": "granted",
+        "decided_at": now,
+    }
+
+
+def _apply(
+    session: Session, plan: Settlement, event: FlightEvent, now: datetime, actor: str, report: FanOutReport
+) -> None:
+    ids: dict[str, uuid.UUID] = {}
+    passenger_of: dict[str, uuid.UUID] = {}
+    # New entitlements.
+    new = plan.create
+    fresh_ids = new_ids(len(new))
+    columns = (
+        ("id", "created_at", "updated_at", "idempotency_key", *_entitlement_values(new[0][0], 1, event, now, []).keys())
+        if new
+        else ()
+    )
+    rows = []
+    for entitlement_id, (o, revision) in zip(fresh_ids, new, strict=True):
+        values = _entitlement_values(o, revision, event, now, [])
+        rows.append((entitlement_id, now, now, o.claim_key, *values.values()))
+        ids[o.claim_key] = entitlement_id
+        passenger_of[o.claim_key] = o.passenger_id
+    if rows:
+        insert_rows(session, _ENT, columns, rows)
+    # Revised and withdrawn ones: the decision changes in place; the earlier one goes to the history.
+    changed = [eid for eid, _o, _r in plan.revise] + [eid for eid, _r in plan.withdraw]
+    previous = {
+        r.id: r
+        for r in select_in(
+            session,
+            lambda b: select(
+                Entitlement.id,
+                Entitlement.rule_id,
+                Entitlement.amount_minor,
+                Entitlement.currency,
+                Entitlement.facts,
+                Entitlement.decided_at,
+                Entitlement.status,
+                Entitlement.passenger_id,
+                Entitlement.idempotency_key,
+            ).where(Entitlement.id.in_(b)),
+            changed,
+        )
+    }
+
+    def history(entitlement_id: uuid.UUID) -> list[Any]:
+        before = previous[entitlement_id]
+        earlier = list((before.facts or {}).get("history", []))
+        earlier.append(
+            {
+                "revision": (before.facts or {}).get("revision", 1),
+                "status": before.status,
+                "rule_id": before.rule_id,
+                "amount_minor": before.amount_minor,
+                "currency": before.currency,
+                "decided_at": before.decided_at.isoformat() if before.decided_at else None,
+                "event_revision": (before.facts or {}).get("event_revision"),
+            }
+        )
+        return earlier
+
+    if plan.revise:
+        value_names = tuple(_entitlement_values(plan.revise[0][1], 1, event, now, []).keys())
+        update_rows(
+            session,
+            _ENT,
+            (*value_names, "updated_at"),
+            [
+                (eid, *_entitlement_values(o, revision, event, now, history(eid)).values(), now)
+                for eid, o, revision in plan.revise
+            ],
+        )
+        for eid, o, _r in plan.revise:
+            ids[o.claim_key] = eid
+            passenger_of[o.claim_key] = o.passenger_id
+    if plan.withdraw:
+        update_rows(
+            session,
+            _ENT,
+            ("status", "facts", "decided_at", "updated_at"),
+            [
+                (
+                    eid,
+                    "withdrawn",
+                    {
+                        **(previous[eid].facts or {}),
+                        "revision": revision,
+                        "digest": "",
+                        "event_id": event.external_id,
+                        "event_revision": event.revision,
+                        "history": history(eid),
+                    },
+                    now,
+                    now,
+                )
+                for eid, revision in plan.withdraw
+            ],
+        )
+        for eid, _r in plan.withdraw:
+            ids[previous[eid].idempotency_key] = eid
+            passenger_of[previous[eid].idempotency_key] = previous[eid].passenger_id
+    if not plan.moves:
+        return
+    # Money: vouchers first (entries point at them), then the ledger entries.
+    existing_keys = {
+        key
+        for (key,) in select_in(
+            session,
+            lambda b: select(LedgerEntry.idempotency_key).where(LedgerEntry.idempotency_key.in_(b)),
+            [m.key for m in plan.moves],
+        )
+    }
+    moves = [m for m in plan.moves if m.key not in existing_keys]
+    voucher_rows = []
+    voucher_of: dict[str, uuid.UUID] = {}
+    new_voucher_moves = [m for m in moves if m.new_voucher]
+    for voucher_id, m in zip(new_ids(len(new_voucher_moves)), new_voucher_moves, strict=True):
+        voucher_of[m.claim_key] = voucher_id
+        voucher_rows.append(
+            (
+                voucher_id,
+                now,
+                now,
+                new_code(),
+                passenger_of[m.claim_key],
+                "credit" if m.form == "credit" else "voucher",
+                m.currency,
+                m.amount_minor,
+                now,
+                now + VOUCHER_VALIDITY,
+                f"recovery: {m.claim_key.split(':')[2]} of flight {report.flight}"[:200],
+                ids[m.claim_key],
+            )
+        )
+    if voucher_rows:
+        insert_rows(
+            session,
+            _VOUCHERS,
+            (
+                "id",
+                "created_at",
+                "updated_at",
+                "code",
+                "passenger_id",
+                "kind",
+                "currency",
+                "face_value_minor",
+                "issued_at",
+                "expires_at",
+                "reason",
+                "entitlement_id",
+            ),
+            voucher_rows,
+        )
+    entry_rows = [
+        (
+            entry_id,
+            now,
+            passenger_of[m.claim_key],
+            m.voucher_id or voucher_of.get(m.claim_key),
+            ids[m.claim_key],
+            m.entry_type,
+            m.amount_minor,
+            m.currency,
+            m.reverses_id,
+            m.key,
+            m.memo,
+            actor,
+        )
+        for entry_id, m in zip(new_ids(len(moves)), moves, strict=True)
+    ]
+    insert_rows(
+        session,
+        _LEDGER,
+        (
+            "id",
+            "created_at",
+            "passenger_id",
+            "voucher_id",
+            "entitlement_id",
+            "entry_type",
+            "amount_minor",
+            "currency",
+            "reverses_id",
+            "idempotency_key",
+            "memo",
+            "actor",
+        ),
+        entry_rows,
+    )
+    report.ledger_entries += len(entry_rows)
+    report.vouchers += len(voucher_rows)
+    for m in moves:
+        label = f"{m.currency} {'cash' if m.entry_type == 'cash_payout' else m.form or m.entry_type}"
+        report.owed[label] = report.owed.get(label, 0) + m.amount_minor
+
+
+def _messages(
+    session: Session,
+    event: FlightEvent,
+    passengers: dict[uuid.UUID, tuple[str, str]],
+    owed_by_passenger: dict[uuid.UUID, list[Owed]],
+    now: datetime,
+) -> int:
+    """One outbox message per passenger per event revision; a newer revision replaces a pending one."""
+    base = f"disruption:{event.external_id}"
+    keys = {pid: f"{base}:r{event.revision}:{pid.hex}" for pid in passengers}
+    stored = {
+        key: (mid, status)
+        for key, mid, status in select_in(
+            session,
+            lambda b: select(OutboundMessage.idempotency_key, OutboundMessage.id, OutboundMessage.status).where(
+                OutboundMessage.passenger_id.in_(b), OutboundMessage.flight_event_id == event.id
+            ),
+            passengers,
+        )
+    }
+    replaced = [
+        (mid, MessageStatus.REPLACED.value, now)
+        for key, (mid, status) in stored.items()
+        if key not in keys.values() and status == MessageStatus.PENDING.value
+    ]
+    if replaced:
+        update_rows(session, OutboundMessage.__table__, ("status", "updated_at"), replaced)
+    todo = [(pid, key) for pid, key in keys.items() if key not in stored]
+    rows = []
+    for message_id, (pid, key) in zip(new_ids(len(todo)), todo, strict=True):
+        language, _tier = passengers[pid]
+        lines = [o.explanation for o in owed_by_passenger.get(pid, []) if o.kind == "compensation"]
+        rows.append(
+            (
+                message_id,
+                now,
+                now,
+                pid,
+                "email",
+                f"disruption.{event.type}",
+                f"disruption_{event.type}",
+                language,
+                None,
+                "\n".join(lines),
+                MessageStatus.PENDING.value,
+                event.id,
+                now,
+                0,
+                key,
+            )
+        )
+    if rows:
+        insert_rows(
+            session,
+            OutboundMessage.__table__,
+            (
+                "id",
+                "created_at",
+                "updated_at",
+                "passenger_id",
+                "channel",
+                "kind",
+                "template",
+                "language",
+                "subject",
+                "body",
+                "status",
+                "flight_event_id",
+                "scheduled_at",
+                "attempts",
+                "idempotency_key",
+            ),
+            rows,
+        )
+    return len(rows)
+
+
+def _next_references(session: Session, count: int) -> list[str]:
+    counter = session.get(CaseCounter, "case", with_for_update=True)
+    if counter is None:
+        counter = CaseCounter(name="case", value=0)
+        session.add(counter)
+    start = counter.value
+    counter.value = start + count
+    session.flush()
+    return [f"C-{n:07d}" for n in range(start + 1, start + count + 1)]
+
+
+def _cases(
+    session: Session,
+    flight: Flight,
+    label: str,
+    needs: dict[uuid.UUID, tuple[list[str], uuid.UUID]],
+    now: datetime,
+) -> int:
+    """A recovery case per passenger who needs a person, once per flight and passenger."""
+    keys = {pid: f"recovery:{flight.id.hex}:{pid.hex}" for pid in needs}
+    existing = {
+        k for (k,) in select_in(session, lambda b: select(Case.dedupe_key).where(Case.dedupe_key.in_(b)), keys.values())
+    }
+    todo = [(pid, key) for pid, key in keys.items() if key not in existing]
+    if not todo:
+        return 0
+    references = _next_references(session, len(todo))
+    case_rows: list[tuple[Any, ...]] = []
+    event_rows: list[tuple[Any, ...]] = []
+    ids = new_ids(len(todo) * 2)
+    for i, ((pid, key), reference) in enumerate(zip(todo, references, strict=True)):
+        reasons, booking_id = needs[pid]
+        priority = (
+            CasePriority.HIGH.value
+            if "top tier" in reasons or "unaccompanied minor" in reasons
+            else CasePriority.NORMAL.value
+        )
+        case_id = ids[2 * i]
+        case_rows.append(
+            (
+                case_id,
+                now,
+                now,
+                reference,
+                pid,
+                CaseType.DISRUPTION_RECOVERY.value,
+                priority,
+                CaseStatus.NEW.value,
+                f"Disruption of {label}: {', '.join(reasons)}"[:200],
+                "recovery",
+                flight.id,
+                booking_id,
+                now,
+                {"trigger": "flight_event", "reasons": reasons},
+                key,
+            )
+        )
+        event_rows.append(
+            (ids[2 * i + 1], now, now, case_id, now, "opened", "recovery", None, CaseStatus.NEW.value, {})
+        )
+    insert_rows(
+        session,
+        Case.__table__,
+        (
+            "id",
+            "created_at",
+            "updated_at",
+            "reference",
+            "passenger_id",
+            "type",
+            "priority",
+            "status",
+            "subject",
+            "team",
+            "flight_id",
+            "booking_id",
+            "opened_at",
+            "origin",
+            "dedupe_key",
+        ),
+        case_rows,
+    )
+    insert_rows(
+        session,
+        CaseEvent.__table__,
+        ("id", "created_at", "updated_at", "case_id", "at", "kind", "actor", "from_status", "to_status", "details"),
+        event_rows,
+    )
+    return len(case_rows)
+
+
+# ---- the fan-out ---------------------------------------------------------------------------------------------
+
+
+def process_event(
+    session: Session, *, event_id: uuid.UUID, now: datetime, policies: Sequence[Policy], actor: str = "recovery"
+) -> FanOutReport:
+    """Apply the rules to every passenger a flight event affects and settle what they are owed."""
+    event = session.get(FlightEvent, event_id)
+    if event is None:
+        raise NotFound(f"no flight event {event_id}")
+    flight = session.get(Flight, event.flight_id)
+    if flight is None:  # pragma: no cover - a foreign key
+        raise NotFound(f"no flight {event.flight_id}")
+    label = f"{flight.carrier}{flight.number} on {flight.operating_date.isoformat()}"
+    report = FanOutReport(event.external_id, label)
+    if event.type == EventType.REINSTATEMENT.value:
+        # The flight flies after all: every cancellation claim on it is no longer owed.
+        stored = _stored(session, flight.id, None)
+        scope = [k for k in stored if k.split(":")[2] == EventType.CANCELLATION.value]
+        plan = settle([], stored, scope)
+        _apply(session, plan, event, now, actor, report)
+        report.entitlements_withdrawn = len(plan.withdraw)
+        report.written_off = plan.written_off
+        _audit(session, event, report, actor)
+        return report
+    travellers = _travellers(session, flight, event)
+    report.passengers = len({t.passenger_id for t in travellers})
+    flight_ids = {f for t in travellers for f in t.journey}
+    flights = {
+        row[0].id: row[0] for row in select_in(session, lambda b: select(Flight).where(Flight.id.in_(b)), flight_ids)
+    }
+    flights[flight.id] = flight
+    places = _places(session, {c for f in flights.values() for c in (f.origin, f.destination)})
+    operator = _operator(session, flight.carrier)
+    passenger_ids = {t.passenger_id for t in travellers}
+    profile = {
+        pid: (language, tier)
+        for pid, language, tier in select_in(
+            session,
+            lambda b: select(Passenger.id, Passenger.language, Passenger.tier).where(Passenger.id.in_(b)),
+            passenger_ids,
+        )
+    }
+    wishes = {
+        (pid, bid)
+        for pid, bid in select_in(
+            session,
+            lambda b: select(Wish.passenger_id, Wish.booking_id).where(Wish.booking_id.in_(b)),
+            {t.booking_id for t in travellers},
+        )
+    }
+    owed: list[Owed] = []
+    owed_by_passenger: dict[uuid.UUID, list[Owed]] = defaultdict(list)
+    needs: dict[uuid.UUID, tuple[list[str], uuid.UUID]] = {}
+    memo: dict[tuple[Any, ...], Assessment] = {}
+    for t in travellers:
+        _language, tier = profile.get(t.passenger_id, ("en", "none"))
+        wish = (t.passenger_id, t.booking_id) in wishes
+        extra = {"tier": tier, "unaccompanied_minor": t.unaccompanied_minor, "wish": wish}
+        disruption, stranded = _disruption(t, event, flights, places, operator, extra)
+        facts = measure(disruption)
+        signature = tuple(sorted((k, str(v)) for k, v in facts.items()))
+        result = memo.get(signature)
+        if result is None:
+            result = memo[signature] = assess(policies, facts)
+        claims = _owed(t, flight.id, event.type, result, facts)
+        owed.extend(claims)
+        owed_by_passenger[t.passenger_id].extend(claims)
+        reasons = [
+            reason
+            for reason, applies in (
+                ("top tier", tier in TOP_TIERS),
+                ("unaccompanied minor", t.unaccompanied_minor),
+                ("missed connection, no rebooking yet", stranded),
+                ("a wish on this trip", wish),
+            )
+            if applies
+        ]
+        if reasons:
+            needs[t.passenger_id] = (reasons, t.booking_id)
+    stored = _stored(session, flight.id, passenger_ids)
+    scope = [k for k in stored if k.split(":")[2] == event.type]
+    plan = settle(owed, stored, scope)
+    _apply(session, plan, event, now, actor, report)
+    report.entitlements_created = len(plan.create)
+    report.entitlements_revised = len(plan.revise)
+    report.entitlements_withdrawn = len(plan.withdraw)
+    report.entitlements_unchanged = plan.unchanged
+    report.written_off = plan.written_off
+    report.messages = _messages(
+        session, event, {p: profile.get(p, ("en", "none")) for p in passenger_ids}, owed_by_passenger, now
+    )
+    report.cases = _cases(session, flight, label, needs, now)
+    _audit(session, event, report, actor)
+    return report
+
+
+def _audit(session: Session, event: FlightEvent, report: FanOutReport, actor: str) -> None:
+    audit.record(
+        session,
+        actor=actor,
+        action="recovery.processed",
+        entity_type="flight_event",
+        entity_id=str(event.id),
+        details={k: v for k, v in report.as_dict().items() if k not in ("written_off",)},
+    )
+
+
+def counts_by_kind(session: Session, flight_id: uuid.UUID) -> dict[str, int]:
+    rows = session.execute(
+        select(Entitlement.kind, func.count())
+        .where(Entitlement.flight_id == flight_id, Entitlement.status == "granted")
+        .group_by(Entitlement.kind)
+    ).all()
+    return {str(kind): int(n) for kind, n in rows}

@@ -1,0 +1,220 @@
+"""Settling claims: from what is owed now and what was granted before, the entitlement and ledger moves. Pure.
+
+A claim is one thing one passenger is owed for one kind of disruption of one flight under one policy:
+`{passenger}:{flight}:{event type}:{policy}:{item}` where the item is `pay:<group>` (money), `refund`,
+`rebooking` or `care`. Each claim has at most one entitlement row (its key is unique in the database, so
+two workers cannot both create it); the row holds the current decision, its facts, and the history of
+earlier decisions. Money moves only through the append-only ledger, by difference:
+
+- owed more than granted (a 2-hour delay becomes 4 hours): the difference is issued (a voucher top-up,
+  a new voucher, or a cash payout entry);
+- owed less (the delay shrinks, the flight is un-cancelled, the cause turns out to be weather): earlier
+  grants are reversed newest first, in full (a reversal mirrors one entry), and the remainder re-issued.
+  A voucher's value already spent is never taken back: what cannot be reversed is written off and said so;
+- owed the same (the same event processed again): nothing.
+
+Ledger keys are derived from the claim and its revision, so replaying a settlement writes nothing twice.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import uuid
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Owed:
+    """What one claim is worth now, as the rules decided it."""
+
+    claim_key: str
+    passenger_id: uuid.UUID
+    flight_id: uuid.UUID
+    booking_id: uuid.UUID | None
+    kind: str  # compensation, refund, rebooking, care
+    regime: str
+    policy_id: str
+    policy_version: str
+    rule_id: str
+    basis: str
+    explanation: str
+    amount_minor: int | None = None
+    currency: str | None = None
+    form: str | None = None  # cash, voucher, credit
+    care: tuple[str, ...] = ()
+    facts: Mapping[str, Any] = field(default_factory=dict)
+
+    @property
+    def digest(self) -> str:
+        decision = [self.kind, self.rule_id, self.amount_minor, self.currency, self.form, sorted(self.care)]
+        return hashlib.sha256(json.dumps(decision).encode()).hexdigest()[:16]
+
+
+@dataclass(frozen=True)
+class Entry:
+    """An unreversed ledger entry that granted value for a claim (an issue or a cash payout)."""
+
+    id: uuid.UUID
+    entry_type: str
+    amount_minor: int
+    currency: str
+
+
+@dataclass(frozen=True)
+class Granted:
+    """A claim's entitlement row as stored, with what the ledger shows was granted for it."""
+
+    entitlement_id: uuid.UUID
+    claim_key: str
+    digest: str
+    status: str  # granted, withdrawn
+    revision: int
+    form: str | None
+    currency: str | None
+    granted_minor: int  # value granted: issues and payouts less their reversals
+    open_entries: tuple[Entry, ...] = ()  # oldest first
+    voucher_id: uuid.UUID | None = None
+    voucher_balance_minor: int | None = None
+
+
+@dataclass(frozen=True)
+class Move:
+    """One ledger entry to append."""
+
+    key: str
+    claim_key: str
+    entry_type: str  # issue, cash_payout, reversal
+    amount_minor: int
+    currency: str
+    form: str | None = None  # for an issue: voucher or credit
+    new_voucher: bool = False  # an issue that creates the claim's voucher
+    voucher_id: uuid.UUID | None = None
+    reverses_id: uuid.UUID | None = None
+    memo: str = ""
+
+
+@dataclass
+class Settlement:
+    create: list[tuple[Owed, int]] = field(default_factory=list)  # new entitlement rows (revision 1)
+    revise: list[tuple[uuid.UUID, Owed, int]] = field(default_factory=list)  # rows whose decision changed
+    withdraw: list[tuple[uuid.UUID, int]] = field(default_factory=list)  # rows no longer owed
+    moves: list[Move] = field(default_factory=list)
+    written_off: list[tuple[str, int, str]] = field(default_factory=list)  # claim, minor units, currency
+    unchanged: int = 0
+
+
+def _grant(moves: list[Move], owed: Owed, amount: int, key: str, granted: Granted | None, memo: str) -> None:
+    currency = owed.currency or ""
+    if owed.form in ("voucher", "credit"):
+        voucher = granted.voucher_id if granted is not None else None
+        moves.append(
+            Move(
+                key,
+                owed.claim_key,
+                "issue",
+                amount,
+                currency,
+                form=owed.form,
+                new_voucher=voucher is None,
+                voucher_id=voucher,
+                memo=memo,
+            )
+        )
+    else:
+        moves.append(Move(key, owed.claim_key, "cash_payout", amount, currency, memo=memo))
+
+
+def _take_back(moves: list[Move], granted: Granted, amount: int, prefix: str) -> int:
+    """Reverse open entries newest first until `amount` is covered; returns what was reversed."""
+    reversed_total = 0
+    spendable = granted.voucher_balance_minor if granted.voucher_id is not None else None
+    for index, entry in enumerate(reversed(granted.open_entries)):
+        if reversed_total >= amount:
+            break
+        if spendable is not None and entry.amount_minor > spendable - reversed_total:
+            break  # value already redeemed or expired is never taken back
+        moves.append(
+            Move(
+                f"{prefix}:rev{index}",
+                granted.claim_key,
+                "reversal",
+                -entry.amount_minor,
+                entry.currency,
+                voucher_id=granted.voucher_id,
+                reverses_id=entry.id,
+                memo="no longer owed in full",
+            )
+        )
+        reversed_total += entry.amount_minor
+    return reversed_total
+
+
+def settle(owed: Iterable[Owed], granted: Mapping[str, Granted], in_scope: Iterable[str]) -> Settlement:
+    """The moves that bring the claims in `in_scope` (and every owed one) to what is owed now.
+
+    `granted` holds the stored claims of the passengers and flight concerned; `in_scope` the claim keys
+    this decision covers (the stored ones of the same flight and event type): those no longer owed are
+    withdrawn and their money taken back.
+    """
+    result = Settlement()
+    wanted = {o.claim_key: o for o in owed}
+    for key, o in wanted.items():
+        before = granted.get(key)
+        if before is not None and before.status == "granted" and before.digest == o.digest:
+            result.unchanged += 1
+            continue
+        revision = 1 if before is None else before.revision + 1
+        if before is None:
+            result.create.append((o, revision))
+        else:
+            result.revise.append((before.entitlement_id, o, revision))
+        _move_money(result, o, before, revision)
+    for key in in_scope:
+        before = granted.get(key)
+        if key in wanted or before is None or before.status != "granted":
+            continue
+        revision = before.revision + 1
+        result.withdraw.append((before.entitlement_id, revision))
+        if before.granted_minor:
+            prefix = f"{key}|r{revision}"
+            reversed_total = _take_back(result.moves, before, before.granted_minor, prefix)
+            if reversed_total < before.granted_minor:
+                result.written_off.append((key, before.granted_minor - reversed_total, before.currency or ""))
+    return result
+
+
+def _move_money(result: Settlement, owed: Owed, before: Granted | None, revision: int) -> None:
+    prefix = f"{owed.claim_key}|r{revision}"
+    target = owed.amount_minor or 0
+    granted_minor = before.granted_minor if before is not None else 0
+    changed_terms = (
+        before is not None
+        and granted_minor
+        and (before.currency != owed.currency or (before.form or None) != (owed.form or None))
+    )
+    if changed_terms and before is not None:
+        # Another currency or form: take back what was granted, then grant the new terms afresh.
+        reversed_total = _take_back(result.moves, before, granted_minor, prefix)
+        if reversed_total < granted_minor:
+            result.written_off.append((owed.claim_key, granted_minor - reversed_total, before.currency or ""))
+        if target:
+            fresh = Granted(before.entitlement_id, before.claim_key, "", "granted", revision, None, None, 0)
+            _grant(result.moves, owed, target, f"{prefix}:grant", fresh, "owed under new terms")
+        return
+    if target == granted_minor:
+        return
+    if target > granted_minor:
+        memo = "owed" if granted_minor == 0 else "owed more: the difference"
+        _grant(result.moves, owed, target - granted_minor, f"{prefix}:grant", before, memo)
+        return
+    if before is None:  # granted_minor > target >= 0 means something was granted before
+        raise ValueError(f"{owed.claim_key}: less owed than granted, but nothing granted")
+    excess = granted_minor - target
+    reversed_total = _take_back(result.moves, before, excess, prefix)
+    if reversed_total < excess:
+        result.written_off.append((owed.claim_key, excess - reversed_total, before.currency or ""))
+    if reversed_total > excess:
+        _grant(result.moves, owed, reversed_total - excess, f"{prefix}:regrant", before, "owed less: the remainder")
