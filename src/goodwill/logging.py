@@ -47,7 +47,9 @@ def configure_logging(level: str = "INFO", fmt: str = "console") -> None:
         ],
         wrapper_class=structlog.make_filtering_bound_logger(logging.getLevelName(level)),
         logger_factory=structlog.PrintLoggerFactory(file=_CurrentStderr()),  # type: ignore[arg-type]
-        cache_logger_on_first_use=True,
+        # Not cached: each CLI command and some tests configure again, and a logger cached on first use would
+        # keep the renderer of the first configuration (a JSON test after a console CLI run saw console lines).
+        cache_logger_on_first_use=False,
     )
     logging.basicConfig(level=level, stream=sys.stderr, format="%(levelname)s %(name)s %(message)s")
     for noisy in ("alembic", "sqlalchemy.engine", "uvicorn.access"):
