@@ -50,6 +50,6 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
 
 def api_routers() -> list[APIRouter]:
     """Every domain's API router, in the order they appear in the OpenAPI document."""
-    from goodwill.api import imports, vouchers
+    from goodwill.api import imports, recovery, vouchers
 
-    return [imports.router, vouchers.router]
+    return [imports.router, recovery.router, vouchers.router]

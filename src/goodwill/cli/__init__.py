@@ -83,13 +83,14 @@ def root(
 
 
 def _register() -> None:
-    from goodwill.cli import access, bench, db, demo, imports, recovery, serve, vouchers
+    from goodwill.cli import access, bench, db, demo, imports, recovery, serve, storm, vouchers
 
     app.add_typer(db.app, name="db")
     app.add_typer(access.app, name="keys")
     app.add_typer(imports.app, name="import")
     app.add_typer(bench.app, name="bench")
     app.add_typer(recovery.app, name="recovery")
+    app.add_typer(storm.app, name="storm")
     app.add_typer(vouchers.app, name="vouchers")
     demo.register(app)
     serve.register(app)

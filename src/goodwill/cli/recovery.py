@@ -3,17 +3,28 @@
 from __future__ import annotations
 
 import json
+import uuid
 from collections import Counter
+from datetime import date, datetime
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
 from rich.table import Table
+from sqlalchemy import select
+from sqlalchemy.orm import Session
 
-from goodwill.cli.output import console, print_json
-from goodwill.errors import InvalidInput
+from goodwill.cli.context import state
+from goodwill.cli.output import console, print_json, table_rows
+from goodwill.customers.models import Passenger
+from goodwill.errors import InvalidInput, NotFound
+from goodwill.flights.models import Flight, FlightEvent
+from goodwill.kit.money import Money
+from goodwill.kit.time import utc_now
 from goodwill.recovery import catalogue
 from goodwill.recovery.golden import CaseError, compare, evaluate_case, expected_care
+from goodwill.recovery.models import Entitlement
+from goodwill.recovery.service import process_event
 
 app = typer.Typer(help="Recovery: the passenger-rights rules and what they owe.", no_args_is_help=True)
 
@@ -168,3 +179,143 @@ def list_policies(
     for row in rows:
         table.add_row(*(str(row[c]) for c in ("id", "name", "kind", "currency", "version", "rules")))
     console.print(table)
+
+
+def _flight_events(session: Session, carrier: str, number: str, day: date) -> tuple[Flight, list[FlightEvent]]:
+    flight = session.scalars(
+        select(Flight).where(
+            Flight.carrier == carrier.upper(), Flight.number == number.lstrip("0"), Flight.operating_date == day
+        )
+    ).first()
+    if flight is None:
+        raise NotFound(f"no flight {carrier.upper()} {number} on {day.isoformat()}")
+    events = session.scalars(
+        select(FlightEvent).where(FlightEvent.flight_id == flight.id).order_by(FlightEvent.occurred_at, FlightEvent.id)
+    ).all()
+    return flight, list(events)
+
+
+def _owed_rows(session: Session, flight_id: uuid.UUID) -> list[dict[str, Any]]:
+    rows = session.execute(
+        select(Entitlement, Passenger.first_name, Passenger.last_name)
+        .join(Passenger, Passenger.id == Entitlement.passenger_id)
+        .where(Entitlement.flight_id == flight_id, Entitlement.status == "granted")
+        .order_by(Passenger.last_name, Passenger.first_name, Entitlement.kind)
+    ).all()
+    return [
+        {
+            "passenger_id": str(e.passenger_id),
+            "passenger": f"{first} {last}",
+            "kind": e.kind,
+            "regime": e.regime,
+            "rule": e.rule_id,
+            "basis": e.legal_basis,
+            "amount": str(Money(e.amount_minor, e.currency)) if e.amount_minor is not None and e.currency else None,
+            "form": e.form,
+            "care": list(e.care or []),
+            "explanation": e.explanation,
+        }
+        for e, first, last in rows
+    ]
+
+
+FlightOption = Annotated[str, typer.Option("--flight", help="Carrier and number, e.g. 'B6 123' or B6123.")]
+DateOption = Annotated[datetime, typer.Option("--date", formats=["%Y-%m-%d"], help="Operating date (YYYY-MM-DD).")]
+
+
+def _split_flight(text: str) -> tuple[str, str]:
+    compact = text.replace(" ", "").upper()
+    if len(compact) < 3 or not compact[2:].isdigit():
+        raise InvalidInput(f"--flight: expected a carrier and number such as 'B6 123', got {text!r}")
+    return compact[:2], compact[2:]
+
+
+@app.command("assess")
+def assess_flight(
+    ctx: typer.Context,
+    flight: FlightOption,
+    day: DateOption,
+    apply: Annotated[bool, typer.Option("--apply", help="Write the result (otherwise nothing is stored).")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+    policies: PolicyDirs = None,
+) -> None:
+    """What every passenger of a flight is owed for its events: amount, rule and legal basis per passenger.
+
+    Without --apply nothing is written (the work is done in a transaction that is rolled back).
+
+    Example:
+
+        goodwill recovery assess --flight "B6 123" --date 2013-02-08
+    """
+    carrier, number = _split_flight(flight)
+    st = state(ctx)
+    found = catalogue.policies(policies or ())
+    session = st.session_factory()
+    try:
+        the_flight, events = _flight_events(session, carrier, number, day.date())
+        reports = [
+            process_event(session, event_id=e.id, now=utc_now(), policies=found, actor="cli").as_dict() for e in events
+        ]
+        owed = _owed_rows(session, the_flight.id)
+        if apply:
+            session.commit()
+        else:
+            session.rollback()
+    finally:
+        session.close()
+    if as_json:
+        print_json({"flight": f"{carrier} {number} {day.date().isoformat()}", "applied": apply, "events": reports,
+                    "owed": owed})  # fmt: skip
+        return
+    console.print(f"{carrier} {number} on {day.date().isoformat()}: {len(events)} event(s)")
+    table = Table(title="Owed" + ("" if apply else " (not written: add --apply)"))
+    for column in ("passenger", "kind", "amount", "form", "care", "rule"):
+        table.add_column(column, overflow="fold")
+    for row in owed:
+        cells = (
+            row["passenger"],
+            row["kind"],
+            row["amount"] or "",
+            row["form"] or "",
+            ", ".join(row["care"]),
+            row["rule"],
+        )
+        table.add_row(*cells)
+    console.print(table)
+
+
+@app.command("process")
+def process(
+    ctx: typer.Context,
+    event_id: Annotated[str, typer.Option("--event", help="The event's id as its sender gave it (event_id).")],
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+    policies: PolicyDirs = None,
+) -> None:
+    """Settle every passenger a stored flight event affects (idempotent: running it again changes nothing).
+
+    Example:
+
+        goodwill recovery process --event OPS-2013-02-08-B6-1
+    """
+    st = state(ctx)
+    found = catalogue.policies(policies or ())
+    with st.unit_of_work() as session:
+        event = session.scalars(select(FlightEvent).where(FlightEvent.external_id == event_id)).first()
+        if event is None:
+            raise NotFound(f"no flight event {event_id!r}")
+        report = process_event(session, event_id=event.id, now=utc_now(), policies=found, actor="cli").as_dict()
+    if as_json:
+        print_json(report)
+        return
+    table_rows(
+        [
+            ("flight", report["flight"]),
+            ("passengers", report["passengers"]),
+            ("entitlements", ", ".join(f"{k} {v}" for k, v in report["entitlements"].items())),
+            ("ledger entries", report["ledger_entries"]),
+            ("vouchers", report["vouchers"]),
+            ("messages", report["messages"]),
+            ("cases", report["cases"]),
+            ("moved", ", ".join(f"{k}: {v}" for k, v in report["moved"].items()) or "nothing"),
+        ]
+    )

@@ -19,12 +19,14 @@ from __future__ import annotations
 
 import uuid
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import Table, func, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from goodwill.audit import service as audit
@@ -33,7 +35,7 @@ from goodwill.cases.models import Case, CaseCounter, CaseEvent, CasePriority, Ca
 from goodwill.customers.models import Passenger, Wish
 from goodwill.errors import NotFound
 from goodwill.flights.carriers import CARRIERS
-from goodwill.flights.models import Airport, Carrier, EventType, Flight, FlightEvent
+from goodwill.flights.models import Airport, Carrier, EventType, Flight, FlightEvent, FlightStatus
 from goodwill.kit.ids import new_ids
 from goodwill.kit.money import Money
 from goodwill.notifications.models import MessageStatus, OutboundMessage
@@ -104,6 +106,7 @@ class _Traveller:
     booking_id: uuid.UUID
     journey: tuple[uuid.UUID, ...]  # flight ids in order
     index: int  # the disrupted flight's place in the journey
+    journey_number: int
     fare_minor: int
     journeys_in_booking: int
     currency: str
@@ -167,7 +170,7 @@ def _travellers(session: Session, flight: Flight, event: FlightEvent) -> list[_T
     ):
         people[booking_id].append((passenger_id, fare, bool(minor)))
     found: list[_Traveller] = []
-    for (booking_id, _journey), ordered in legs.items():
+    for (booking_id, journey_number), ordered in legs.items():
         chain = tuple(f for _s, f in sorted(ordered))
         if flight.id not in chain:
             continue
@@ -180,6 +183,7 @@ def _travellers(session: Session, flight: Flight, event: FlightEvent) -> list[_T
                     booking_id,
                     chain,
                     chain.index(flight.id),
+                    journey_number,
                     fare,
                     max(1, len(journey_count[booking_id])),
                     currencies.get(booking_id, "USD"),
@@ -256,11 +260,16 @@ def _disruption(
     return disruption, stranded
 
 
+def claim_prefix(t: _Traveller) -> str:
+    """Claims are per passenger and journey: two disrupted flights of one journey are one disruption."""
+    return f"{t.passenger_id.hex}:{t.booking_id.hex}:{t.journey_number}"
+
+
 def _owed(
     t: _Traveller, flight_id: uuid.UUID, event_type: str, result: Assessment, facts: dict[str, Any]
 ) -> list[Owed]:
     """The claims an assessment makes for one passenger: payments, rights and care, one per policy each."""
-    prefix = f"{t.passenger_id.hex}:{flight_id.hex}:{event_type}"
+    prefix = f"{claim_prefix(t)}:{event_type}"
     kept = {k: facts[k] for k in _KEPT_FACTS if k in facts}
     owed: list[Owed] = []
     for decision in result.decisions:
@@ -354,19 +363,25 @@ _KEPT_FACTS = (
 # ---- stored claims -------------------------------------------------------------------------------------------
 
 
-def _stored(session: Session, flight_id: uuid.UUID, passengers: set[uuid.UUID] | None) -> dict[str, Granted]:
-    rows = session.execute(
-        select(
-            Entitlement.id,
-            Entitlement.idempotency_key,
-            Entitlement.status,
-            Entitlement.form,
-            Entitlement.currency,
-            Entitlement.facts,
-            Entitlement.passenger_id,
-        ).where(Entitlement.flight_id == flight_id)
-    ).all()
-    rows = [r for r in rows if passengers is None or r.passenger_id in passengers]
+def _stored(session: Session, passengers: set[uuid.UUID], prefixes: set[str]) -> dict[str, Granted]:
+    """The stored claims of these passengers whose keys start with one of `prefixes` (passenger:booking:journey)."""
+    rows = [
+        r
+        for r in select_in(
+            session,
+            lambda b: select(
+                Entitlement.id,
+                Entitlement.idempotency_key,
+                Entitlement.status,
+                Entitlement.form,
+                Entitlement.currency,
+                Entitlement.facts,
+                Entitlement.passenger_id,
+            ).where(Entitlement.passenger_id.in_(b)),
+            passengers,
+        )
+        if ":".join(r.idempotency_key.split(":")[:3]) in prefixes
+    ]
     by_id = {r.id: r for r in rows}
     entries: dict[uuid.UUID, list[tuple[uuid.UUID, str, int, str, uuid.UUID | None, uuid.UUID | None]]] = defaultdict(
         list
@@ -590,7 +605,7 @@ def _apply(
                 m.amount_minor,
                 now,
                 now + VOUCHER_VALIDITY,
-                f"recovery: {m.claim_key.split(':')[2]} of flight {report.flight}"[:200],
+                f"recovery: {m.claim_key.split(':')[3]} of flight {report.flight}"[:200],
                 ids[m.claim_key],
             )
         )
@@ -653,7 +668,7 @@ def _apply(
     report.ledger_entries += len(entry_rows)
     report.vouchers += len(voucher_rows)
     for m in moves:
-        label = f"{m.currency} {'cash' if m.entry_type == 'cash_payout' else m.form or m.entry_type}"
+        label = f"{m.currency} {m.form or ('cash' if m.entry_type in ('cash_payout', 'reversal') else m.entry_type)}"
         report.owed[label] = report.owed.get(label, 0) + m.amount_minor
 
 
@@ -841,11 +856,16 @@ def process_event(
     label = f"{flight.carrier}{flight.number} on {flight.operating_date.isoformat()}"
     report = FanOutReport(event.external_id, label)
     if event.type == EventType.REINSTATEMENT.value:
-        # The flight flies after all: every cancellation claim on it is no longer owed.
-        stored = _stored(session, flight.id, None)
-        scope = [k for k in stored if k.split(":")[2] == EventType.CANCELLATION.value]
+        # The flight flies after all: a journey's cancellation claims are no longer owed, unless another of
+        # its flights is still cancelled (then that flight's cancellation keeps them).
+        travellers = _travellers(session, flight, event)
+        still = _still_cancelled(session, {f for t in travellers for f in t.journey if f != flight.id})
+        prefixes = {claim_prefix(t) for t in travellers if not any(f in still for f in t.journey)}
+        stored = _stored(session, {t.passenger_id for t in travellers}, prefixes)
+        scope = [k for k in stored if k.split(":")[3] == EventType.CANCELLATION.value]
         plan = settle([], stored, scope)
         _apply(session, plan, event, now, actor, report)
+        report.passengers = len({t.passenger_id for t in travellers})
         report.entitlements_withdrawn = len(plan.withdraw)
         report.written_off = plan.written_off
         _audit(session, event, report, actor)
@@ -905,8 +925,8 @@ def process_event(
         ]
         if reasons:
             needs[t.passenger_id] = (reasons, t.booking_id)
-    stored = _stored(session, flight.id, passenger_ids)
-    scope = [k for k in stored if k.split(":")[2] == event.type]
+    stored = _stored(session, passenger_ids, {claim_prefix(t) for t in travellers})
+    scope = [k for k in stored if k.split(":")[3] == event.type]
     plan = settle(owed, stored, scope)
     _apply(session, plan, event, now, actor, report)
     report.entitlements_created = len(plan.create)
@@ -920,6 +940,17 @@ def process_event(
     report.cases = _cases(session, flight, label, needs, now)
     _audit(session, event, report, actor)
     return report
+
+
+def _still_cancelled(session: Session, flight_ids: set[uuid.UUID]) -> set[uuid.UUID]:
+    return {
+        fid
+        for (fid,) in select_in(
+            session,
+            lambda b: select(Flight.id).where(Flight.id.in_(b), Flight.status == FlightStatus.CANCELLED.value),
+            flight_ids,
+        )
+    }
 
 
 def _audit(session: Session, event: FlightEvent, report: FanOutReport, actor: str) -> None:
@@ -940,3 +971,27 @@ def counts_by_kind(session: Session, flight_id: uuid.UUID) -> dict[str, int]:
         .group_by(Entitlement.kind)
     ).all()
     return {str(kind): int(n) for kind, n in rows}
+
+
+def process_in_own_transaction(
+    unit_of_work: Callable[[], AbstractContextManager[Session]],
+    *,
+    event_id: uuid.UUID,
+    now: datetime,
+    policies: Sequence[Policy],
+    actor: str = "recovery",
+    attempts: int = 3,
+) -> FanOutReport:
+    """`process_event` in a transaction of its own, run again if a concurrent worker got there first.
+
+    The loser of a race hits a unique key (an entitlement, a ledger entry, a message, a case), its
+    transaction is rolled back whole, and the rerun finds the winner's rows and settles nothing twice.
+    """
+    for attempt in range(1, attempts + 1):
+        try:
+            with unit_of_work() as session:
+                return process_event(session, event_id=event_id, now=now, policies=policies, actor=actor)
+        except IntegrityError:
+            if attempt == attempts:
+                raise
+    raise RuntimeError("unreachable")  # pragma: no cover

@@ -89,7 +89,7 @@ class Move:
     entry_type: str  # issue, cash_payout, reversal
     amount_minor: int
     currency: str
-    form: str | None = None  # for an issue: voucher or credit
+    form: str | None = None  # voucher or credit for an issue; the claim's form for a reversal
     new_voucher: bool = False  # an issue that creates the claim's voucher
     voucher_id: uuid.UUID | None = None
     reverses_id: uuid.UUID | None = None
@@ -143,6 +143,7 @@ def _take_back(moves: list[Move], granted: Granted, amount: int, prefix: str) ->
                 "reversal",
                 -entry.amount_minor,
                 entry.currency,
+                form=granted.form,
                 voucher_id=granted.voucher_id,
                 reverses_id=entry.id,
                 memo="no longer owed in full",

