@@ -12,4 +12,5 @@ def test_a_small_storm_reports_its_figures_and_floor() -> None:
     assert result["rows_written"]["outbound_messages"] == result["passengers_affected"]
     assert result["rows_written"]["flight_events"] == result["flights_cancelled"]
     assert result["floor_seconds"] > 0
-    assert result["ratio_to_floor"] == round(result["seconds"] / result["floor_seconds"], 2)
+    # The ratio is computed from unrounded times; the printed ones are rounded to milliseconds.
+    assert abs(result["ratio_to_floor"] - result["seconds"] / result["floor_seconds"]) < 0.05 * result["ratio_to_floor"]
