@@ -46,6 +46,7 @@ STORM_TABLES = (
     "case_counters",
 )
 NOW = datetime(2013, 3, 1, 12, 0, tzinfo=UTC)
+BATCH = 50  # events per transaction, as `goodwill storm replay` does by default
 
 
 def _storm_events(engine: Engine, passengers: int) -> tuple[list[storm.StormEvent], int]:
@@ -144,7 +145,9 @@ def run(passengers: int, *, database_url: str | None = None, workdir: Path | Non
                 factory = make_session_factory(engine)
                 policies = catalogue.builtin()
                 started = time.perf_counter()
-                report = storm.replay(lambda: unit_of_work(factory), events, policies=policies, now=lambda: NOW)
+                report = storm.replay(
+                    lambda: unit_of_work(factory), events, policies=policies, now=lambda: NOW, batch=BATCH
+                )
                 seconds = time.perf_counter() - started
                 floor = _copy_floor(engine, floor_engine)
                 with engine.connect() as connection:

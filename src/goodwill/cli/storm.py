@@ -30,6 +30,7 @@ def replay(
         datetime | None,
         typer.Option("--day", formats=["%Y-%m-%d"], help="The synthetic storm's day (default: busiest)."),
     ] = None,
+    batch: Annotated[int, typer.Option("--batch", min=1, help="Events settled per transaction.")] = 50,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
     policies: PolicyDirs = None,
 ) -> None:
@@ -54,7 +55,12 @@ def replay(
     with progress(enabled=not as_json and sys.stderr.isatty()) as bar:
         task = bar.add_task(name, total=len(events))
         report = storm.replay(
-            st.unit_of_work, events, policies=found, now=utc_now, progress=lambda n: bar.update(task, completed=n)
+            st.unit_of_work,
+            events,
+            policies=found,
+            now=utc_now,
+            progress=lambda n: bar.update(task, completed=n),
+            batch=batch,
         )
     report.seconds = time.perf_counter() - started
     data: dict[str, Any] = {

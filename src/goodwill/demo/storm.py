@@ -12,6 +12,7 @@ settles the rest and pays no one twice (every write is keyed).
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
@@ -19,6 +20,7 @@ from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from goodwill.bookings.models import BookingPassenger, Segment
@@ -27,7 +29,8 @@ from goodwill.errors import InvalidInput
 from goodwill.flights.models import Cause, EventType, Flight, FlightEvent
 from goodwill.flights.service import EventRecord, FlightKey, find_flights, record_flight_events
 from goodwill.recovery.policy import Policy
-from goodwill.recovery.service import FanOutReport, process_in_own_transaction
+from goodwill.recovery.service import FanOutReport, process_event
+from goodwill.store.bulk import select_in
 
 BLIZZARD_DAYS = (date(2013, 2, 8), date(2013, 2, 9))
 NEW_YORK = ZoneInfo("America/New_York")
@@ -219,23 +222,57 @@ def replay(
     now: Callable[[], datetime],
     progress: Callable[[int], None] | None = None,
     stop_after: int | None = None,
+    batch: int = 1,
 ) -> StormReport:
-    """Record the events, then settle each in its own transaction. `stop_after` (tests) stops early, as a
-    kill would: what finished is committed, the rest is not started."""
+    """Record the events, then settle them `batch` at a time, each batch in its own transaction.
+
+    `stop_after` (tests) stops early, as a kill would: the batches that finished are committed, the rest is
+    not started. A larger batch commits less often; a kill then loses (and a rerun redoes) at most a batch.
+    """
     report = StormReport()
     with unit_of_work() as session:
         ids, report.skipped_flights = record(session, events, now=now())
-    for done, external_id in enumerate(_ordered(ids), start=1):
-        if stop_after is not None and done > stop_after:
-            break
-        with unit_of_work() as session:
-            event_id = session.scalars(select(FlightEvent.id).where(FlightEvent.external_id == external_id)).one()
-        report.add(
-            process_in_own_transaction(unit_of_work, event_id=event_id, now=now(), policies=policies, actor="storm")
+        known: dict[str, uuid.UUID] = dict(
+            select_in(
+                session,
+                lambda b: select(FlightEvent.external_id, FlightEvent.id).where(FlightEvent.external_id.in_(b)),
+                ids,
+            )
         )
+    ordered = list(_ordered(ids))
+    if stop_after is not None:
+        ordered = ordered[:stop_after]
+    for start in range(0, len(ordered), max(1, batch)):
+        chunk = ordered[start : start + max(1, batch)]
+        for attempt in (1, 2, 3):
+            try:
+                with unit_of_work() as session:
+                    results = [
+                        process_event(
+                            session,
+                            event_id=_event_id(session, known, external_id),
+                            now=now(),
+                            policies=policies,
+                            actor="storm",
+                        )
+                        for external_id in chunk
+                    ]
+                break
+            except IntegrityError:
+                if attempt == 3:
+                    raise
+        for fanout in results:
+            report.add(fanout)
         if progress is not None:
-            progress(done)
+            progress(start + len(chunk))
     return report
+
+
+def _event_id(session: Session, known: dict[str, uuid.UUID], external_id: str) -> uuid.UUID:
+    found = known.get(external_id)
+    if found is not None:
+        return found
+    return session.scalars(select(FlightEvent.id).where(FlightEvent.external_id == external_id)).one()
 
 
 def _ordered(ids: list[str]) -> Iterator[str]:

@@ -365,9 +365,17 @@ _KEPT_FACTS = (
 
 def _stored(session: Session, passengers: set[uuid.UUID], prefixes: set[str]) -> dict[str, Granted]:
     """The stored claims of these passengers whose keys start with one of `prefixes` (passenger:booking:journey)."""
-    rows = [
-        r
-        for r in select_in(
+    matched = [
+        entitlement_id
+        for entitlement_id, key in select_in(
+            session,
+            lambda b: select(Entitlement.id, Entitlement.idempotency_key).where(Entitlement.passenger_id.in_(b)),
+            passengers,
+        )
+        if ":".join(key.split(":")[:3]) in prefixes
+    ]
+    rows = list(
+        select_in(
             session,
             lambda b: select(
                 Entitlement.id,
@@ -377,11 +385,10 @@ def _stored(session: Session, passengers: set[uuid.UUID], prefixes: set[str]) ->
                 Entitlement.currency,
                 Entitlement.facts,
                 Entitlement.passenger_id,
-            ).where(Entitlement.passenger_id.in_(b)),
-            passengers,
+            ).where(Entitlement.id.in_(b)),
+            matched,
         )
-        if ":".join(r.idempotency_key.split(":")[:3]) in prefixes
-    ]
+    )
     by_id = {r.id: r for r in rows}
     entries: dict[uuid.UUID, list[tuple[uuid.UUID, str, int, str, uuid.UUID | None, uuid.UUID | None]]] = defaultdict(
         list
