@@ -4,18 +4,18 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Body, Query, Request
 from pydantic import BaseModel, Field
 from sqlalchemy import select
 
 from goodwill.api.deps import AgentDep, IntegrationDep, SessionDep
 from goodwill.audit import service as audit
 from goodwill.errors import InvalidInput
-from goodwill.flights.models import FlightEvent
+from goodwill.flights.models import Cause, EventType, FlightEvent
 from goodwill.imports import service as imports
-from goodwill.imports.rows import ImportKind
+from goodwill.imports.rows import ROW_SCHEMAS, ImportKind
 from goodwill.kit.money import Money
 from goodwill.kit.time import utc_now
 from goodwill.recovery import catalogue
@@ -23,6 +23,22 @@ from goodwill.recovery.models import Entitlement
 from goodwill.recovery.service import process_event
 
 router = APIRouter(tags=["recovery"])
+
+
+def _event_body() -> dict[str, Any]:
+    """The request body's schema: one row of the `events` import format."""
+    schema = ROW_SCHEMAS[ImportKind.EVENTS].model_json_schema(ref_template="#/components/schemas/{model}")
+    schema.pop("$defs", None)  # EventType and Cause: inlined below as plain enums
+    for name, values in (("type", [t.value for t in EventType]), ("cause", [c.value for c in Cause])):
+        schema["properties"][name] = {**schema["properties"][name], "enum": values, "type": "string"}
+        schema["properties"][name].pop("$ref", None)
+        schema["properties"][name].pop("allOf", None)
+    return {
+        "requestBody": {
+            "required": True,
+            "content": {"application/json": {"schema": {**schema, "title": "FlightEventIn"}}},
+        },
+    }
 
 
 class FanOutRead(BaseModel):
@@ -65,9 +81,10 @@ class EntitlementRead(BaseModel):
     description="The body is one event in the import format (docs/IMPORT_FORMATS.md, kind `events`). A resend or an "
     "older revision changes nothing; a higher revision of the same `event_id` settles only the difference.",
     status_code=200,
+    openapi_extra=_event_body(),
 )
 def post_flight_event(
-    body: dict[str, Any], request: Request, session: SessionDep, principal: IntegrationDep
+    body: Annotated[dict[str, Any], Body()], request: Request, session: SessionDep, principal: IntegrationDep
 ) -> FanOutRead:
     now = utc_now()
     report = imports.import_rows(
