@@ -5,6 +5,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Iterable, Sequence
 from datetime import datetime
+from operator import itemgetter
 from typing import Any, NamedTuple
 
 from sqlalchemy import select
@@ -67,7 +68,14 @@ def find_booking_ids(session: Session, *, pnrs: Iterable[str]) -> dict[str, uuid
 def find_bags(session: Session, *, tags: Iterable[str]) -> dict[str, tuple[uuid.UUID, str]]:
     """The stored bags among `tags`: tag → (bag id, PNR of its booking)."""
     query = select(Bag.tag, Bag.id, Booking.pnr).join(Booking, Bag.booking_id == Booking.id)
-    return {tag: (bag_id, pnr) for tag, bag_id, pnr in select_in(session, lambda b: query.where(Bag.tag.in_(b)), tags)}
+    wanted = set(tags)
+    return {
+        tag: (bag_id, pnr)
+        for tag, bag_id, pnr in select_in(
+            session, lambda b: query.where(Bag.tag.in_(b)), wanted, scan=(query, Bag.__table__)
+        )
+        if tag in wanted
+    }
 
 
 _BOOKING_FIELDS = ("channel", "agency_code", "booked_at", "currency", "fare_total_minor")
@@ -114,46 +122,40 @@ def _insert_bookings(session: Session, records: list[BookingRecord], now: dateti
     if not records:
         return
     # In PNR order, so the primary key and the unique PNR index both grow at their right edge.
-    records = sorted(records, key=lambda r: r.pnr)
+    records = sorted(records, key=itemgetter(0))
     booking_ids = new_ids(len(records))
     insert_rows(
         session,
         Booking.__table__,
         ("id", "created_at", "updated_at", "pnr", *_BOOKING_FIELDS, "status"),
         (
-            (
-                booking_id,
-                now,
-                now,
-                r.pnr,
-                r.channel,
-                r.agency_code,
-                r.booked_at,
-                r.currency,
-                r.fare_total_minor,
-                "active",
-            )
+            (booking_id, now, now, *r[:5], sum([p[1] for p in r.passengers]), "active")
             for booking_id, r in zip(booking_ids, records, strict=True)
         ),
     )
-    passengers = [(b, p) for b, r in zip(booking_ids, records, strict=True) for p in r.passengers]
+    # Each table's ids are made at once, then handed out in the order the rows are written.
+    ids = iter(new_ids(sum([len(r.passengers) for r in records])))
     insert_rows(
         session,
         BookingPassenger.__table__,
         _BP_COLUMNS,
-        ((i, now, now, b, *p) for i, (b, p) in zip(new_ids(len(passengers)), passengers, strict=True)),
+        ((next(ids), now, now, b, *p) for b, r in zip(booking_ids, records, strict=True) for p in r.passengers),
     )
-    segments = [(b, s) for b, r in zip(booking_ids, records, strict=True) for s in r.segments]
+    ids = iter(new_ids(sum([len(r.segments) for r in records])))
     confirmed = SegmentStatus.CONFIRMED.value
     insert_rows(
         session,
         Segment.__table__,
         _SEGMENT_COLUMNS,
-        ((i, now, now, b, *s, confirmed) for i, (b, s) in zip(new_ids(len(segments)), segments, strict=True)),
+        (
+            (next(ids), now, now, b, *s, confirmed)
+            for b, r in zip(booking_ids, records, strict=True)
+            for s in r.segments
+        ),
     )
     bags = sorted(
-        ((bag.tag, b, bag, r.currency) for b, r in zip(booking_ids, records, strict=True) for bag in r.bags),
-        key=lambda t: t[0],
+        [(bag, b, r.currency) for b, r in zip(booking_ids, records, strict=True) if r.bags for bag in r.bags],
+        key=_first_of_first,
     )
     checked = BagStatus.CHECKED.value
     insert_rows(
@@ -162,9 +164,13 @@ def _insert_bookings(session: Session, records: list[BookingRecord], now: dateti
         _BAG_COLUMNS,
         (
             (i, now, now, b, *bag, checked, 0, currency)
-            for i, (_tag, b, bag, currency) in zip(new_ids(len(bags)), bags, strict=True)
+            for i, (bag, b, currency) in zip(new_ids(len(bags)), bags, strict=True)
         ),
     )
+
+
+def _first_of_first(item: tuple[BagRecord, uuid.UUID, str]) -> str:
+    return item[0][0]  # the bag's tag
 
 
 def _update_bookings(session: Session, known: list[tuple[BookingRecord, _Stored]], now: datetime) -> set[str]:

@@ -282,6 +282,8 @@ _SEGMENT_FIELDS = ("journey", "carrier", "flight_number", "flight_date", "origin
 
 # Where each value sits in the tuples a PNR keeps of its segments.
 _S = {name: i for i, name in enumerate(_SEGMENT_FIELDS)}
+_FLIGHT = slice(_S["carrier"], _S["flight_date"] + 1)  # carrier, number, date: a FlightKey's values
+_ORIGIN, _DESTINATION = _S["origin"], _S["destination"]
 
 
 @dataclass(slots=True)
@@ -370,33 +372,44 @@ class BookingsPlan:
 
     def check(self, session: Session, problems: Problems) -> None:
         segments = [(line, s) for pnr in self.pnrs.values() for line, s in pnr.segments.values()]
-        unknown = _unknown_airports(
-            session,
-            (
-                u
-                for line, s in segments
-                for u in ((line, "origin", s[_S["origin"]]), (line, "destination", s[_S["destination"]]))
-            ),
-            problems,
-        )
-        keyed = [(line, _flight_key(s), s[_S["origin"]], s[_S["destination"]]) for line, s in segments]
-        self.flights = _unknown_flights(session, [(line, key) for line, key, _o, _d in keyed], problems)
-        for line, key, origin, destination in keyed:
-            ref = self.flights.get(key)
+        # A file names few airports and flights for its many segments: look up each once, and walk the
+        # segments again only to name the lines of what was not found.
+        codes = {s[_ORIGIN] for _l, s in segments} | {s[_DESTINATION] for _l, s in segments}
+        unknown = flights.ensure_airports(session, codes=codes)
+        if unknown:
+            _unknown_airports(
+                session,
+                (
+                    u
+                    for line, s in segments
+                    for u in ((line, "origin", s[_ORIGIN]), (line, "destination", s[_DESTINATION]))
+                ),
+                problems,
+            )
+        keys = {FlightKey(*k) for k in {s[_FLIGHT] for _l, s in segments}}
+        self.flights = flights.find_flights(session, keys=keys)
+        if len(self.flights) < len(keys):
+            _unknown_flights(session, [(line, _flight_key(s)) for line, s in segments], problems)
+        found: dict[tuple[Any, ...], flights.FlightRef] = dict(self.flights.items())  # a plain tuple finds its key
+        for line, s in segments:
+            ref = found.get(s[_FLIGHT])
+            if ref is None or (ref.origin == s[_ORIGIN] and ref.destination == s[_DESTINATION]):
+                continue
+            origin, destination = s[_ORIGIN], s[_DESTINATION]
             if origin in unknown or destination in unknown:
                 continue  # already said
-            if ref is not None and (ref.origin, ref.destination) != (origin, destination):
-                name = "origin" if ref.origin != origin else "destination"
-                route = f"{ref.origin}-{ref.destination}"
-                problems.add(line, name, f"flight {key.label()} flies {route}, not {origin}-{destination}")
+            name = "origin" if ref.origin != origin else "destination"
+            route = f"{ref.origin}-{ref.destination}"
+            problems.add(line, name, f"flight {_flight_key(s).label()} flies {route}, not {origin}-{destination}")
         for pnr in self.pnrs.values():
             self._check_complete(pnr, problems)
         stored_bags = bookings.find_bags(session, tags=self.bag_lines)
-        for code, pnr in self.pnrs.items():
-            for tag, _key, _journey, line in pnr.bags:
-                owner = stored_bags.get(tag)
-                if owner is not None and owner[1] != code:
-                    problems.add(line, "bag_tags", f"bag tag {tag} already belongs to another booking")
+        if stored_bags:
+            for code, pnr in self.pnrs.items():
+                for tag, _key, _journey, line in pnr.bags:
+                    owner = stored_bags.get(tag)
+                    if owner is not None and owner[1] != code:
+                        problems.add(line, "bag_tags", f"bag tag {tag} already belongs to another booking")
 
     @staticmethod
     def _check_complete(pnr: _Pnr, problems: Problems) -> None:
@@ -431,41 +444,46 @@ class BookingsPlan:
         else:
             chosen = list(self.pnrs.items())
         travellers: dict[tuple[Any, ...], int] = {}
-        for _code, pnr in chosen:
-            for _line, p in pnr.passengers.values():
-                travellers.setdefault(p[:6], len(travellers))
+        add = travellers.setdefault
+        order = [add(p[:6], len(travellers)) for _code, pnr in chosen for _line, p in pnr.passengers.values()]
         people, created, merged = customers.resolve_travellers(
             session,
             travellers=[customers.Traveller(IdentityKeys(t[0], t[1], t[2]), t[3], t[4], t[5]) for t in travellers],
             now=now,
             source=source,
         )
+        # Each traveller's passenger, in the order of the loop below (that of `order`).
+        each = iter([people[i] for i in order])
+        flight_ids: dict[tuple[Any, ...], uuid.UUID] = {key: ref.id for key, ref in self.flights.items()}
         records = []
         repeated = 0
+        make = tuple.__new__  # a NamedTuple from its values, without a Python-level __new__ per record
         Passenger, Segment, Bag = bookings.BookingPassengerRecord, bookings.SegmentRecord, bookings.BagRecord
+        Record = bookings.BookingRecord
         for code, pnr in chosen:
             ids: dict[str, uuid.UUID] = {}
-            passengers: dict[uuid.UUID, bookings.BookingPassengerRecord] = {}
+            passengers: list[bookings.BookingPassengerRecord] = []
             for key, (_line, p) in pnr.passengers.items():
-                passenger_id = ids[key] = people[travellers[p[:6]]]
-                if passenger_id in passengers:
+                passenger_id = ids[key] = next(each)
+                if passengers and any(passenger_id == bp[0] for bp in passengers):
                     repeated += 1  # two identities of one stored passenger on one PNR: one booking passenger
                     continue
-                passengers[passenger_id] = Passenger(passenger_id, p[6], p[7], p[8], p[9])
-            ordered = sorted(pnr.segments.items())
-            ends = {s[0]: s[5] for _n, (_l, s) in ordered}  # journey → where its last segment lands
+                passengers.append(make(Passenger, (passenger_id, *p[6:])))
+            segments = pnr.segments
+            ordered = sorted(segments) if len(segments) > 1 else segments
+            trip = [(n, segments[n][1]) for n in ordered]
+            ends = {s[0]: s[_DESTINATION] for _n, s in trip}  # journey → where its last segment lands
+            booking = pnr.booking
             records.append(
-                bookings.BookingRecord(
-                    code,
-                    pnr.booking[0],
-                    pnr.booking[1],
-                    pnr.booking[2],
-                    pnr.booking[3],
-                    passengers=tuple(passengers.values()),
-                    segments=tuple(
-                        Segment(n, s[0], self.flights[_flight_key(s)].id, s[6], s[7]) for n, (_l, s) in ordered
+                make(
+                    Record,
+                    (
+                        code,
+                        *booking,
+                        tuple(passengers),
+                        tuple(make(Segment, (n, s[0], flight_ids[s[_FLIGHT]], s[6], s[7])) for n, s in trip),
+                        tuple(make(Bag, (tag, ids[key], ends[journey])) for tag, key, journey, _l in pnr.bags),
                     ),
-                    bags=tuple(Bag(tag, ids[key], ends[journey]) for tag, key, journey, _l in pnr.bags),
                 )
             )
         outcomes = bookings.upsert_bookings(session, bookings=records, now=now)
@@ -476,7 +494,7 @@ class BookingsPlan:
 
 
 def _flight_key(segment: tuple[Any, ...]) -> FlightKey:
-    return FlightKey(segment[1], segment[2], segment[3])
+    return FlightKey(*segment[_FLIGHT])
 
 
 # ---- flight events --------------------------------------------------------------------------------------

@@ -33,6 +33,7 @@ from goodwill.imports.plans import PLANS, Counts, Plan, Problems
 from goodwill.imports.reader import RowProblem, RowReader, format_for
 from goodwill.imports.rows import ROW_SCHEMAS, ImportKind, clean, columns, problems
 from goodwill.kit.time import utc_now
+from goodwill.store.bulk import load_in_bulk
 
 # An error lists at most this many problems (the message gives the total); the CLI shows the first 50.
 MAX_PROBLEMS = 1000
@@ -269,6 +270,7 @@ def _import(
             sha256 = reader.sha256 if reader is not None else digest.hexdigest() if digest is not None else ""
         if progress is not None:
             progress(total)
+        load_in_bulk(session, rows=total)  # before the first query: it decides how the transaction begins
         plan.check(session, found)
         if found and not skip_invalid:
             raise _rejected(source, found, total)

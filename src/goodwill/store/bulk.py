@@ -11,6 +11,7 @@ work still decides whether they are committed.
 from __future__ import annotations
 
 import json
+import sqlite3
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import UTC, datetime
 from enum import StrEnum
@@ -21,6 +22,7 @@ from sqlalchemy import (
     JSON,
     Column,
     Date,
+    Engine,
     FromClause,
     TableClause,
     Uuid,
@@ -33,12 +35,15 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Session
 
+from goodwill.store.db import BULK_LOAD
 from goodwill.store.types import UTCDateTime
 
 # Values per IN list: far below SQLite's and PostgreSQL's parameter limits, large enough to be few queries.
 IN_CHUNK = 500
 SCAN_FROM = 20 * IN_CHUNK
 BATCH = 20_000
+# A write of at least this many rows may be a bulk load (`load_in_bulk`).
+BULK_LOAD_FROM = 100_000
 
 T = TypeVar("T")
 
@@ -86,6 +91,45 @@ def is_sqlite(session: Session) -> bool:
     return session.get_bind().dialect.name == "sqlite"
 
 
+def load_in_bulk(session: Session, *, rows: int) -> bool:
+    """Make the session's transaction, about to write about `rows` rows, a bulk load where that is cheaper;
+    returns whether it is one.
+
+    On SQLite a bulk load does not look up each row's foreign keys as it is written, but checks every foreign
+    key of the database once, before the commit (`store.db`): a violation raises IntegrityError there and
+    the unit of work rolls everything back, as it would have when the row was written. The check reads
+    every table, so it is only cheaper when the rows are many and the database is not larger than them.
+    It must be decided before the transaction begins: a session that has already begun is left as it is.
+    """
+    if rows < BULK_LOAD_FROM or session.in_transaction():
+        return False
+    bind = session.get_bind()
+    if not isinstance(bind, Engine) or bind.dialect.name != "sqlite" or stored_rows(bind) > rows:
+        return False
+    session.connection(execution_options={BULK_LOAD: True})
+    return True
+
+
+def stored_rows(engine: Engine) -> int:
+    """About how many rows a SQLite database holds (the largest rowid of each table), without a transaction."""
+    raw = engine.raw_connection()
+    try:
+        cursor = raw.cursor()
+        names = [row[0] for row in cursor.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
+        total = 0
+        for name in names:
+            if name.startswith("sqlite_"):
+                continue
+            try:
+                total += cursor.execute(f'SELECT max(rowid) FROM "{name}"').fetchone()[0] or 0
+            except sqlite3.OperationalError:  # a WITHOUT ROWID table: count it
+                total += cursor.execute(f'SELECT count(*) FROM "{name}"').fetchone()[0]
+        cursor.close()
+        return total
+    finally:
+        raw.close()
+
+
 # ---- SQLite value conversion --------------------------------------------------------------------------
 
 
@@ -100,10 +144,15 @@ def _json(value: Any) -> str | None:
 def _instant_converter() -> Callable[[datetime | None], str | None]:
     """Aware datetime → the naive-UTC text SQLAlchemy stores on SQLite; remembers recent values."""
     cache: dict[datetime, str] = {}
+    last: object = object()  # the value converted last, and its text below: most rows repeat it (`now`)
+    last_text = ""
 
     def convert(value: datetime | None) -> str | None:
+        nonlocal last, last_text
         if value is None:
             return None
+        if value is last:
+            return last_text
         text = cache.get(value)
         if text is None:
             if value.tzinfo is None or value.tzinfo.utcoffset(value) is None:
@@ -112,6 +161,7 @@ def _instant_converter() -> Callable[[datetime | None], str | None]:
             if len(cache) >= 4096:
                 cache.clear()
             cache[value] = text
+        last, last_text = value, text
         return text
 
     return convert
@@ -122,16 +172,18 @@ def _sqlite_converter(
 ) -> Callable[[Iterable[Sequence[Any]]], Iterator[tuple[Any, ...]]]:
     """A generator function turning rows of Python values into rows of SQLite values, compiled for the
     columns' types: one tuple per row and no per-value function call where none is needed."""
-    env: dict[str, Any] = {"instant": _instant_converter(), "to_json": _json}
+    env: dict[str, Any] = {"to_json": _json}
     parts = []
     for index, name in enumerate(columns):
         col = table.c[name]
         kind, value = col.type, f"r[{index}]"
         nullable = not isinstance(col, Column) or bool(col.nullable)
-        if isinstance(kind, Uuid):
-            parts.append(f"(None if {value} is None else {value}.hex)" if nullable else f"{value}.hex")
+        if isinstance(kind, Uuid):  # UUID.hex, without a property call per value
+            text = f"'%032x' % {value}.int"
+            parts.append(f"(None if {value} is None else {text})" if nullable else text)
         elif isinstance(kind, UTCDateTime):
-            parts.append(f"instant({value})")
+            env[f"instant{index}"] = _instant_converter()  # one per column: each remembers its last value
+            parts.append(f"instant{index}({value})")
         elif isinstance(kind, Date):
             parts.append(f"(None if {value} is None else {value}.isoformat())" if nullable else f"{value}.isoformat()")
         elif isinstance(kind, JSON):
@@ -161,11 +213,10 @@ def insert_rows(session: Session, table: FromClause, columns: Sequence[str], row
     total = 0
     if is_sqlite(session):
         sql = f"INSERT INTO {_name(table)} ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})"
-        convert = _sqlite_converter(table, columns)
         cursor = _cursor(session)
-        for converted in chunks(convert(rows), BATCH):
-            cursor.executemany(sql, converted)
-            total += len(converted)
+        # executemany takes the converted rows as they come: no list of a batch is built.
+        cursor.executemany(sql, _sqlite_converter(table, columns)(rows))
+        total = int(cursor.rowcount)
         cursor.close()
         return total
     statement = insert(cast(TableClause, table))

@@ -2,13 +2,20 @@
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
+
+# Execution option of a SQLite connection whose next transaction is a bulk load: foreign keys are not
+# enforced row by row but checked, all at once, when it commits (see `_configure_sqlite`).
+BULK_LOAD = "goodwill_bulk_load"
+_FOREIGN_KEYS_OFF = "goodwill_foreign_keys_off"  # in the pooled connection's info while they are
 
 
 def normalise_url(url: str) -> str:
@@ -46,7 +53,37 @@ def _configure_sqlite(engine: Engine) -> None:
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection: Any) -> None:
+        if connection.get_execution_options().get(BULK_LOAD):
+            # Only possible outside a transaction, hence here. Until the connection goes back to the pool
+            # (`_on_checkin`), every commit is preceded by a check of the whole database (`_on_commit`).
+            connection.info[_FOREIGN_KEYS_OFF] = True
+            connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
         connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+    @event.listens_for(engine, "commit")
+    def _on_commit(connection: Any) -> None:
+        if connection.info.get(_FOREIGN_KEYS_OFF):
+            check_foreign_keys(connection.connection.driver_connection)
+
+    @event.listens_for(engine, "checkin")
+    def _on_checkin(dbapi_connection: Any, record: Any) -> None:
+        if not record.info.pop(_FOREIGN_KEYS_OFF, False) or dbapi_connection is None:
+            return
+        dbapi_connection.rollback()  # the pool has already reset it; a PRAGMA needs no open transaction
+        dbapi_connection.execute("PRAGMA foreign_keys=ON")
+        if dbapi_connection.execute("PRAGMA foreign_keys").fetchone() != (1,):  # pragma: no cover - defensive
+            record.invalidate()  # never hand out a connection without foreign keys: a new one replaces it
+
+
+def check_foreign_keys(dbapi_connection: sqlite3.Connection) -> None:
+    """Raise IntegrityError (as SQLite does when it enforces them) if any row breaks a foreign key."""
+    found = dbapi_connection.execute("PRAGMA foreign_key_check").fetchmany(10)
+    if found:
+        table, rowid, parent, _fk = found[0]
+        reason = f"FOREIGN KEY constraint failed: {table} row {rowid} refers to a missing {parent} row"
+        if len(found) > 1:
+            reason += f" (and {len(found) - 1}{' or more' if len(found) == 10 else ''} more)"
+        raise IntegrityError("PRAGMA foreign_key_check", None, sqlite3.IntegrityError(reason))
 
 
 def make_session_factory(engine: Engine) -> sessionmaker[Session]:
