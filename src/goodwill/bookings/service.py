@@ -124,48 +124,44 @@ def _insert_bookings(session: Session, records: list[BookingRecord], now: dateti
     # In PNR order, so the primary key and the unique PNR index both grow at their right edge.
     records = sorted(records, key=itemgetter(0))
     booking_ids = new_ids(len(records))
+    created = {"created_at": now, "updated_at": now}
     insert_rows(
         session,
         Booking.__table__,
-        ("id", "created_at", "updated_at", "pnr", *_BOOKING_FIELDS, "status"),
+        ("id", "pnr", *_BOOKING_FIELDS),
         (
-            (booking_id, now, now, *r[:5], sum([p[1] for p in r.passengers]), "active")
+            (booking_id, *r[:5], sum([p[1] for p in r.passengers]))
             for booking_id, r in zip(booking_ids, records, strict=True)
         ),
+        same={**created, "status": "active"},
     )
     # Each table's ids are made at once, then handed out in the order the rows are written.
     ids = iter(new_ids(sum([len(r.passengers) for r in records])))
     insert_rows(
         session,
         BookingPassenger.__table__,
-        _BP_COLUMNS,
-        ((next(ids), now, now, b, *p) for b, r in zip(booking_ids, records, strict=True) for p in r.passengers),
+        ("id", "booking_id", *BookingPassengerRecord._fields),
+        ((next(ids), b, *p) for b, r in zip(booking_ids, records, strict=True) for p in r.passengers),
+        same=created,
     )
     ids = iter(new_ids(sum([len(r.segments) for r in records])))
-    confirmed = SegmentStatus.CONFIRMED.value
     insert_rows(
         session,
         Segment.__table__,
-        _SEGMENT_COLUMNS,
-        (
-            (next(ids), now, now, b, *s, confirmed)
-            for b, r in zip(booking_ids, records, strict=True)
-            for s in r.segments
-        ),
+        ("id", "booking_id", *SegmentRecord._fields),
+        ((next(ids), b, *s) for b, r in zip(booking_ids, records, strict=True) for s in r.segments),
+        same={**created, "status": SegmentStatus.CONFIRMED.value},
     )
     bags = sorted(
         [(bag, b, r.currency) for b, r in zip(booking_ids, records, strict=True) if r.bags for bag in r.bags],
         key=_first_of_first,
     )
-    checked = BagStatus.CHECKED.value
     insert_rows(
         session,
         Bag.__table__,
-        _BAG_COLUMNS,
-        (
-            (i, now, now, b, *bag, checked, 0, currency)
-            for i, (bag, b, currency) in zip(new_ids(len(bags)), bags, strict=True)
-        ),
+        ("id", "booking_id", *BagRecord._fields, "currency"),
+        ((i, b, *bag, currency) for i, (bag, b, currency) in zip(new_ids(len(bags)), bags, strict=True)),
+        same={**created, "status": BagStatus.CHECKED.value, "fee_minor": 0},
     )
 
 

@@ -222,18 +222,6 @@ _PASSENGER_COLUMNS = (
     "revenue_currency",
     "status",
 )
-_IDENTITY_COLUMNS = (
-    "id",
-    "created_at",
-    "updated_at",
-    "passenger_id",
-    "kind",
-    "value",
-    "platform",
-    "is_primary",
-    "verified",
-    "source",
-)
 
 
 def _insert_identities(
@@ -244,11 +232,12 @@ def _insert_identities(
     insert_rows(
         session,
         PassengerIdentity.__table__,
-        _IDENTITY_COLUMNS,
+        ("id", "passenger_id", "kind", "value", "is_primary"),
         (
-            (identity_id, now, now, passenger_id, kind, value, None, primary, False, source)
-            for identity_id, (passenger_id, (kind, value), primary) in zip(ids, owned, strict=True)
+            (identity_id, passenger_id, *key, primary)
+            for identity_id, (passenger_id, key, primary) in zip(ids, owned, strict=True)
         ),
+        same={"created_at": now, "updated_at": now, "platform": None, "verified": False, "source": source},
     )
 
 
@@ -294,13 +283,10 @@ def resolve_travellers(
     new_passenger_ids = new_ids(len(fresh))
     rows: list[tuple[Any, ...]] = []
     identities: list[tuple[uuid.UUID, Key, bool]] = []
-    tier, active = Tier.NONE.value, PassengerStatus.ACTIVE.value
     for person, passenger_id in zip(fresh, new_passenger_ids, strict=True):
         _keys, first_name, last_name, language = travellers[person.items[0]]
         person.survivor = passenger_id
-        name_key = _name_key(first_name, last_name)
-        fields: tuple[Any, ...] = (first_name, last_name, name_key, language or "en", tier, None, None, None, {})
-        rows.append((passenger_id, now, now, *fields, 0, "USD", active))
+        rows.append((passenger_id, first_name, last_name, _name_key(first_name, last_name), language or "en"))
         if len(person.items) == 1:  # one traveller's keys are of distinct kinds: each is its kind's first
             identities.extend([(passenger_id, key, True) for key in person.new_keys])
         else:
@@ -312,7 +298,24 @@ def resolve_travellers(
             identities.extend(_new_identities(person, person.survivor, new=False))
         for i in person.items:
             result[i] = person.survivor
-    insert_rows(session, Passenger.__table__, _PASSENGER_COLUMNS, rows)
+    insert_rows(
+        session,
+        Passenger.__table__,
+        ("id", "first_name", "last_name", "name_key", "language"),
+        rows,
+        same={
+            "created_at": now,
+            "updated_at": now,
+            "tier": Tier.NONE.value,
+            "tier_since": None,
+            "date_of_birth": None,
+            "home_airport": None,
+            "preferences": {},
+            "lifetime_revenue_minor": 0,
+            "revenue_currency": "USD",
+            "status": PassengerStatus.ACTIVE.value,
+        },
+    )
     _insert_identities(session, identities, now=now, source="booking")
     return result, len(rows), len(merges)
 

@@ -18,6 +18,7 @@ import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from operator import itemgetter
 from typing import Any, NamedTuple, Protocol
 
 from sqlalchemy.orm import Session
@@ -283,6 +284,14 @@ _SEGMENT_FIELDS = ("journey", "carrier", "flight_number", "flight_date", "origin
 # Where each value sits in the tuples a PNR keeps of its segments.
 _S = {name: i for i, name in enumerate(_SEGMENT_FIELDS)}
 _FLIGHT = slice(_S["carrier"], _S["flight_date"] + 1)  # carrier, number, date: a FlightKey's values
+# What `pack` reads of a validated row, in the order of the tuples above.
+_PERSON = itemgetter(
+    *(f"passenger_{n}" for n in ("loyalty_number", "email", "phone", "first_name", "last_name", "language"))
+)
+_TICKET = itemgetter("ticket_number", "passenger_type", "unaccompanied_minor")
+_SEGMENT = itemgetter(
+    "journey", "carrier", "flight_number", "flight_date", "origin", "destination", "cabin", "fare_class"
+)
 _ORIGIN, _DESTINATION = _S["origin"], _S["destination"]
 
 
@@ -309,35 +318,19 @@ class BookingsPlan:
     @staticmethod
     def pack(row: BookingRow) -> tuple[Any, ...]:
         """What a PNR needs of a row: its booking's, passenger's and segment's values, and its bags. Pure."""
-        booked_at = row.booked_at.astimezone(UTC)  # a plain UTC instant: same value, cheaper to send
+        values = row.__dict__  # the validated fields, read at C speed (a million rows go through here)
+        currency = values["currency"]
+        booked_at = values["booked_at"].astimezone(UTC)  # a plain UTC instant: same value, cheaper to send
+        person = _PERSON(values)
         return (
-            row.pnr,
-            (row.booking_channel, row.agency_code, booked_at, row.currency),
-            row.passenger_loyalty_number or row.passenger_email or "",
-            row.segment,
-            (
-                row.passenger_loyalty_number,
-                row.passenger_email,
-                row.passenger_phone,
-                row.passenger_first_name,
-                row.passenger_last_name,
-                row.passenger_language,
-                fare_minor(row.fare_paid, row.currency),  # compared as an amount: 120.5 and 120.50 are one fare
-                row.ticket_number,
-                row.passenger_type,
-                row.unaccompanied_minor,
-            ),
-            (
-                row.journey,
-                row.carrier,
-                row.flight_number,
-                row.flight_date,
-                row.origin,
-                row.destination,
-                row.cabin,
-                row.fare_class,
-            ),
-            row.bag_tags,
+            values["pnr"],
+            (values["booking_channel"], values["agency_code"], booked_at, currency),
+            person[0] or person[1] or "",  # loyalty number, else email
+            values["segment"],
+            # The fare is compared as an amount: 120.5 and 120.50 are one fare.
+            (*person, fare_minor(values["fare_paid"], currency), *_TICKET(values)),
+            _SEGMENT(values),
+            values["bag_tags"],
         )
 
     def add(self, line: int, row: tuple[Any, ...], problems: Problems) -> None:
@@ -351,16 +344,22 @@ class BookingsPlan:
                 name = _first_difference(_BOOKING_FIELDS, booking, pnr.booking)
                 problems.add(line, name, f"{name} differs from line {pnr.first_line} of the same PNR")
                 return
-        seen = pnr.cells.setdefault((key, number), line)
-        if seen != line:
+        cell = (key, number)
+        seen = pnr.cells.get(cell)
+        if seen is not None:
             problems.add(line, "segment", f"duplicate of line {seen} (same PNR, passenger and segment)")
             return
-        stored = pnr.passengers.setdefault(key, (line, passenger))
-        if stored[1] != passenger:
+        pnr.cells[cell] = line
+        stored = pnr.passengers.get(key)
+        if stored is None:
+            pnr.passengers[key] = (line, passenger)
+        elif stored[1] != passenger:
             name = _first_difference(_PAX_FIELDS, passenger, stored[1])
             problems.add(line, name, f"{name} differs from line {stored[0]} for the same passenger of this PNR")
-        stored = pnr.segments.setdefault(number, (line, segment))
-        if stored[1] != segment:
+        stored = pnr.segments.get(number)
+        if stored is None:
+            pnr.segments[number] = (line, segment)
+        elif stored[1] != segment:
             name = _first_difference(_SEGMENT_FIELDS, segment, stored[1])
             problems.add(line, name, f"{name} differs from line {stored[0]} for segment {number} of this PNR")
         for tag in bag_tags:
@@ -470,22 +469,14 @@ class BookingsPlan:
                     continue
                 passengers.append(make(Passenger, (passenger_id, *p[6:])))
             segments = pnr.segments
-            ordered = sorted(segments) if len(segments) > 1 else segments
-            trip = [(n, segments[n][1]) for n in ordered]
-            ends = {s[0]: s[_DESTINATION] for _n, s in trip}  # journey → where its last segment lands
-            booking = pnr.booking
-            records.append(
-                make(
-                    Record,
-                    (
-                        code,
-                        *booking,
-                        tuple(passengers),
-                        tuple(make(Segment, (n, s[0], flight_ids[s[_FLIGHT]], s[6], s[7])) for n, s in trip),
-                        tuple(make(Bag, (tag, ids[key], ends[journey])) for tag, key, journey, _l in pnr.bags),
-                    ),
-                )
-            )
+            trip: list[bookings.SegmentRecord] = []
+            ends: dict[int, str] = {}  # journey → where its last segment lands
+            for n in sorted(segments) if len(segments) > 1 else segments:
+                s = segments[n][1]
+                trip.append(make(Segment, (n, s[0], flight_ids[s[_FLIGHT]], s[6], s[7])))
+                ends[s[0]] = s[_DESTINATION]
+            bags = tuple([make(Bag, (tag, ids[key], ends[journey])) for tag, key, journey, _l in pnr.bags])
+            records.append(make(Record, (code, *pnr.booking, tuple(passengers), tuple(trip), bags)))
         outcomes = bookings.upsert_bookings(session, bookings=records, now=now)
         details = {"passengers_created": created, "passengers_merged": merged}
         if repeated:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from datetime import UTC, datetime
 from enum import StrEnum
 from itertools import islice
@@ -168,12 +168,18 @@ def _instant_converter() -> Callable[[datetime | None], str | None]:
 
 
 def _sqlite_converter(
-    table: FromClause, columns: Sequence[str]
+    table: FromClause, columns: Sequence[str], same: Mapping[str, Any] | None = None
 ) -> Callable[[Iterable[Sequence[Any]]], Iterator[tuple[Any, ...]]]:
     """A generator function turning rows of Python values into rows of SQLite values, compiled for the
-    columns' types: one tuple per row and no per-value function call where none is needed."""
+    columns' types: one tuple per row and no per-value function call where none is needed. The values of
+    `same`, columns after `columns` that are the same in every row, are converted once."""
     env: dict[str, Any] = {"to_json": _json}
     parts = []
+    if same:
+        fixed = next(_sqlite_converter(table, list(same))([tuple(same.values())]))
+        for index, value in enumerate(fixed):
+            env[f"same{index}"] = value
+    suffix = "".join(f", same{index}" for index in range(len(same or ())))
     for index, name in enumerate(columns):
         col = table.c[name]
         kind, value = col.type, f"r[{index}]"
@@ -190,7 +196,7 @@ def _sqlite_converter(
             parts.append(f"to_json({value})")
         else:  # text, numbers and booleans (an int subclass) are stored as they are
             parts.append(value)
-    source = f"def convert(rows):\n    for r in rows:\n        yield ({', '.join(parts)},)\n"
+    source = f"def convert(rows):\n    for r in rows:\n        yield ({', '.join(parts)}{suffix},)\n"
     exec(compile(source, f"<bulk {_name(table)}>", "exec"), env)  # noqa: S102 - built from column indices only
     converter: Callable[[Iterable[Sequence[Any]]], Iterator[tuple[Any, ...]]] = env["convert"]
     return converter
@@ -208,20 +214,30 @@ def _cursor(session: Session) -> Any:
 # ---- writes ---------------------------------------------------------------------------------------------
 
 
-def insert_rows(session: Session, table: FromClause, columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> int:
-    """INSERT every row (a sequence of values in `columns` order); returns how many were written."""
+def insert_rows(
+    session: Session,
+    table: FromClause,
+    columns: Sequence[str],
+    rows: Iterable[Sequence[Any]],
+    *,
+    same: Mapping[str, Any] | None = None,
+) -> int:
+    """INSERT every row (a sequence of values in `columns` order), with the values of `same` (column → value,
+    for columns the same in every row, such as the creation instant); returns how many were written."""
     total = 0
+    names = [*columns, *(same or ())]
     if is_sqlite(session):
-        sql = f"INSERT INTO {_name(table)} ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})"
+        sql = f"INSERT INTO {_name(table)} ({', '.join(names)}) VALUES ({', '.join('?' * len(names))})"
         cursor = _cursor(session)
         # executemany takes the converted rows as they come: no list of a batch is built.
-        cursor.executemany(sql, _sqlite_converter(table, columns)(rows))
+        cursor.executemany(sql, _sqlite_converter(table, columns, same)(rows))
         total = int(cursor.rowcount)
         cursor.close()
         return total
     statement = insert(cast(TableClause, table))
+    fixed = dict(same or {})
     for batch in chunks(rows, BATCH):
-        session.execute(statement, [dict(zip(columns, row, strict=True)) for row in batch])
+        session.execute(statement, [{**dict(zip(columns, row, strict=True)), **fixed} for row in batch])
         total += len(batch)
     return total
 
