@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import gc
 import json
 from pathlib import Path
 from typing import Any
@@ -471,3 +472,33 @@ class TestImportRows:
         assert "L\u00f3pez" not in text
         assert "López" not in text
         assert entry.details["created"] == 3
+
+
+class TestGarbageCollector:
+    def test_it_is_off_while_the_rows_are_written_and_as_it_was_after(
+        self, session: Session, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        seen: list[bool] = []
+        plan = imports.PLANS[FLIGHTS]
+        real_write = plan.write
+
+        def write(self: Any, session: Session, **options: Any) -> Any:
+            seen.append(gc.isenabled())
+            return real_write(self, session, **options)
+
+        monkeypatch.setattr(plan, "write", write)
+        assert gc.isenabled()
+        import_path(session, FLIGHTS, EXAMPLE_FILES[FLIGHTS])
+        assert seen == [False]
+        assert gc.isenabled()
+        gc.disable()
+        try:
+            import_path(session, FLIGHTS, EXAMPLE_FILES[FLIGHTS])
+            assert not gc.isenabled()  # a caller that had it off finds it off
+        finally:
+            gc.enable()
+
+    def test_it_is_on_again_after_a_rejected_file(self, session: Session, tmp_path: Path) -> None:
+        path = write(tmp_path, "flights.csv", csv_text(FLIGHTS, [flight_row(origin="XXX")]))
+        rejected(session, FLIGHTS, path)
+        assert gc.isenabled()
