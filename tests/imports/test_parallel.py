@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import itertools
 import json
 from pathlib import Path
@@ -119,3 +120,24 @@ def test_workers_started_afresh_give_the_same_outcome(
     path = write(tmp_path, "flights.csv", flights_csv(30))
     report = imports.import_file(session, kind=FLIGHTS, path=path, now=NOW)
     assert (report.rows_total, report.created) == (30, 30)
+
+
+def test_a_worker_validates_its_piece_without_the_cyclic_collector(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """However it was started (a fresh interpreter has it on), and it is on again afterwards."""
+    seen: list[bool] = []
+    real = parallel._validate
+
+    def validate(task: parallel._Task) -> parallel.PieceResult:
+        seen.append(gc.isenabled())
+        return real(task)
+
+    monkeypatch.setattr(parallel, "_validate", validate)
+    path = write(tmp_path, "flights.csv", flights_csv(3))
+    data = path.read_bytes()
+    header, start, line = parallel._header(data, path.name, FLIGHTS)
+    (piece,) = parallel.pieces(data, start, line + 1, fmt="csv")
+    assert gc.isenabled()
+    result = parallel._validate_piece(parallel._Task(str(path), FLIGHTS, "csv", tuple(header), piece))
+    assert (seen, len(result.rows), gc.isenabled()) == ([False], 3, True)

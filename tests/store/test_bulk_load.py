@@ -173,3 +173,11 @@ def test_a_small_import_keeps_foreign_keys_on(one_connection: Engine, tmp_path: 
         report = imports.import_file(session, kind=ImportKind.BOOKINGS, path=bookings, now=NOW)
         assert foreign_keys_on(session)
     assert report.created == 1
+
+
+def test_postgresql_is_left_as_it_is(url_engine: Engine, monkeypatch: pytest.MonkeyPatch) -> None:
+    if url_engine.dialect.name == "sqlite":
+        pytest.skip("the other tests cover SQLite")
+    monkeypatch.setattr(bulk, "BULK_LOAD_FROM", 1)
+    with unit_of_work(make_session_factory(url_engine)) as session:
+        assert not bulk.load_in_bulk(session, rows=10**9)

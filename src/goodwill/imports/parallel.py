@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import codecs
 import csv
+import gc
 import hashlib
 import io
 import json
@@ -110,7 +111,19 @@ class _Task:
 
 
 def _validate_piece(task: _Task) -> PieceResult:
-    """Worker: parse and validate one piece of the file."""
+    """Worker: parse and validate one piece of the file, without the cyclic garbage collector: the piece's
+    rows make no cycles and stay until it is sent, so each collection would only walk them again (a
+    quarter of the worker's time). It runs again once the piece is done."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return _validate(task)
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _validate(task: _Task) -> PieceResult:
     with open(task.path, "rb") as stream:
         stream.seek(task.piece.start)
         data = stream.read(task.piece.end - task.piece.start)
