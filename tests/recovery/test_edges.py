@@ -8,6 +8,7 @@ import signal
 import subprocess
 import sys
 import time
+import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -109,6 +110,8 @@ def test_an_agent_reads_what_a_passenger_is_owed_and_the_read_is_audited(
             select(func.count()).select_from(AuditEntry).where(AuditEntry.action == "entitlements.listed")
         )
     assert reads == 1
+    unknown = client.get(f"/api/v1/passengers/{uuid.uuid4()}/entitlements", headers=bearer(app, Role.AGENT))
+    assert unknown.status_code == 404
 
 
 def test_assess_writes_nothing_unless_asked(db_url: str, seeded: Engine) -> None:

@@ -12,7 +12,8 @@ from sqlalchemy import select
 
 from goodwill.api.deps import AgentDep, IntegrationDep, SessionDep
 from goodwill.audit import service as audit
-from goodwill.errors import InvalidInput
+from goodwill.customers.models import Passenger
+from goodwill.errors import InvalidInput, NotFound
 from goodwill.flights.models import Cause, EventType, FlightEvent
 from goodwill.imports import service as imports
 from goodwill.imports.rows import ROW_SCHEMAS, ImportKind
@@ -115,6 +116,8 @@ def list_entitlements(
     principal: AgentDep,
     include_all: bool = Query(False, alias="all"),
 ) -> list[EntitlementRead]:
+    if session.get(Passenger, passenger_id) is None:
+        raise NotFound(f"no passenger {passenger_id}")
     query = select(Entitlement).where(Entitlement.passenger_id == passenger_id)
     if not include_all:
         query = query.where(Entitlement.status == "granted")

@@ -18,7 +18,7 @@ import random
 import tempfile
 import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta, timezone
@@ -187,14 +187,17 @@ def _import(engine: Engine, kind: ImportKind, path: Path) -> tuple[float, import
     return time.perf_counter() - started, report
 
 
-def copy_floor(source: Engine, target: Engine) -> float:
-    """Write the rows an import produced into `target` with plain executemany; returns the timed seconds.
+def copy_floor(
+    source: Engine, target: Engine, *, reference: Sequence[str] = REFERENCE, timed: Sequence[str] = WRITTEN
+) -> float:
+    """Write the rows a run produced into `target` with plain executemany; returns the timed seconds.
 
-    The reference tables (airports, carriers, flights) are copied first and not timed. On SQLite the rows
-    are copied in their stored form through the DBAPI cursor, so no type conversion is counted.
+    The `reference` tables (by default airports, carriers, flights) are copied first and not timed; then the
+    `timed` ones, parents first. On SQLite the rows are copied in their stored form through the DBAPI cursor,
+    so no type conversion is counted; on PostgreSQL through SQLAlchemy Core's executemany.
     """
     sqlite = target.dialect.name == "sqlite"
-    tables = {name: metadata.tables[name] for name in (*REFERENCE, *WRITTEN)}
+    tables = {name: metadata.tables[name] for name in (*reference, *timed)}
     loaded: dict[str, tuple[list[str], Any]] = {}
     with source.connect() as connection:
         for name, table in tables.items():
@@ -215,11 +218,11 @@ def copy_floor(source: Engine, target: Engine) -> float:
             connection.execute(insert(tables[name]), rows)
 
     with target.begin() as connection:
-        for name in REFERENCE:
+        for name in reference:
             write(connection, name)
     started = time.perf_counter()
     with target.begin() as connection:
-        for name in WRITTEN:
+        for name in timed:
             write(connection, name)
     return time.perf_counter() - started
 

@@ -17,17 +17,14 @@ import os
 import platform
 import tempfile
 import time
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, func, insert, select, text
+from sqlalchemy import Engine, text
 
-from goodwill.all_models import metadata
-from goodwill.bench.imports import REFERENCE, WRITTEN, _import, fresh_database, write_files
-from goodwill.bookings.models import BookingPassenger, Segment
+from goodwill.bench.imports import REFERENCE, WRITTEN, _import, copy_floor, fresh_database, write_files
 from goodwill.demo import storm
-from goodwill.flights.models import Cause, EventType, Flight
 from goodwill.flights.service import FlightKey
 from goodwill.imports.rows import ImportKind
 from goodwill.recovery import catalogue
@@ -52,77 +49,15 @@ BATCH = 50  # events per transaction, as `goodwill storm replay` does by default
 def _storm_events(engine: Engine, passengers: int) -> tuple[list[storm.StormEvent], int]:
     """The earliest flights, in order, until at least `passengers` journeys are on them."""
     with unit_of_work(make_session_factory(engine)) as session:
-        rows = session.execute(
-            select(
-                Flight.carrier,
-                Flight.number,
-                Flight.operating_date,
-                Flight.scheduled_departure,
-                func.count(BookingPassenger.id),
-            )
-            .join(Segment, Segment.flight_id == Flight.id)
-            .join(BookingPassenger, BookingPassenger.booking_id == Segment.booking_id)
-            .group_by(Flight.id, Flight.carrier, Flight.number, Flight.operating_date, Flight.scheduled_departure)
-            .order_by(Flight.operating_date, Flight.scheduled_departure, Flight.number)
-        ).all()
+        rows = storm.flights_by_passengers(session)
     events: list[storm.StormEvent] = []
     affected = 0
     for carrier, number, day, departs, count in rows:
         if affected >= passengers:
             break
-        notice = departs - timedelta(hours=2)
-        events.append(
-            storm.StormEvent(
-                FlightKey(carrier, number, day),
-                f"bench-storm:{carrier}{number}:{day.isoformat()}",
-                EventType.CANCELLATION.value,
-                Cause.CONTROLLABLE.value,
-                notice,
-                notice_given_at=notice,
-                note="bench storm",
-            )
-        )
+        events.append(storm.controllable_cancellation(FlightKey(carrier, number, day), departs, source="bench-storm"))
         affected += count
     return events, affected
-
-
-def _copy_floor(source: Engine, target: Engine) -> float:
-    """Write the rows the storm produced into `target` with plain executemany; the timed seconds.
-
-    On SQLite the rows are copied in their stored form through the DBAPI cursor (no type conversion is
-    counted); on PostgreSQL through SQLAlchemy Core's executemany.
-    """
-    sqlite = target.dialect.name == "sqlite"
-    reference = (*REFERENCE, *WRITTEN)
-    loaded: dict[str, tuple[list[str], list[Any]]] = {}
-    with source.connect() as connection:
-        for name in (*reference, *STORM_TABLES):
-            table = metadata.tables[name]
-            names = [c.name for c in table.columns]
-            if sqlite:
-                result = connection.exec_driver_sql(f"SELECT {', '.join(names)} FROM {name}")
-                loaded[name] = (names, [tuple(r) for r in result])
-            else:
-                loaded[name] = (names, [dict(r._mapping) for r in connection.execute(select(table))])
-
-    def write(connection: Any, name: str) -> None:
-        names, rows = loaded[name]
-        if not rows:
-            return
-        if sqlite:
-            sql = f"INSERT INTO {name} ({', '.join(names)}) VALUES ({', '.join('?' * len(names))})"
-            connection.connection.driver_connection.executemany(sql, rows)
-        else:
-            connection.execute(insert(metadata.tables[name]), rows)
-
-    with target.begin() as connection:
-        for name in reference:
-            write(connection, name)
-    started = time.perf_counter()
-    with target.begin() as connection:
-        for name in STORM_TABLES:
-            write(connection, name)
-    return time.perf_counter() - started
 
 
 def run(passengers: int, *, database_url: str | None = None, workdir: Path | None = None) -> dict[str, Any]:
@@ -149,7 +84,7 @@ def run(passengers: int, *, database_url: str | None = None, workdir: Path | Non
                     lambda: unit_of_work(factory), events, policies=policies, now=lambda: NOW, batch=BATCH
                 )
                 seconds = time.perf_counter() - started
-                floor = _copy_floor(engine, floor_engine)
+                floor = copy_floor(engine, floor_engine, reference=(*REFERENCE, *WRITTEN), timed=STORM_TABLES)
                 with engine.connect() as connection:
                     written = {
                         name: connection.execute(text(f"SELECT count(*) FROM {name}")).scalar_one()

@@ -134,6 +134,20 @@ def _event_of(flight: ScheduledFlight) -> StormEvent | None:
     return None
 
 
+def controllable_cancellation(key: FlightKey, departs: datetime, *, source: str, notice_hours: float = 2) -> StormEvent:
+    """A cancellation within the airline's control, told `notice_hours` before departure."""
+    notice = departs - timedelta(hours=notice_hours)
+    return StormEvent(
+        key,
+        f"{source}:{key.carrier}{key.number}:{key.operating_date.isoformat()}",
+        EventType.CANCELLATION.value,
+        Cause.CONTROLLABLE.value,
+        notice,
+        notice_given_at=notice,
+        note=source.replace("-", " "),
+    )
+
+
 def synthetic_events(
     session: Session, *, flights: int, day: date | None = None, notice_hours: float = 2
 ) -> list[StormEvent]:
@@ -153,36 +167,32 @@ def synthetic_events(
         if busiest is None:
             raise InvalidInput("no booked flights to build a storm on: seed or import bookings first")
         day = busiest[0]
-    rows = session.execute(
-        select(
-            Flight.carrier,
-            Flight.number,
-            Flight.operating_date,
-            Flight.scheduled_departure,
-            func.count(BookingPassenger.id),
-        )
+    rows = flights_by_passengers(session, day=day, busiest_first=True)[:flights]
+    found = [
+        controllable_cancellation(FlightKey(c, n, d), departs, source="synthetic-storm", notice_hours=notice_hours)
+        for c, n, d, departs, _count in rows
+    ]
+    return found
+
+
+def flights_by_passengers(
+    session: Session, *, day: date | None = None, busiest_first: bool = False
+) -> list[tuple[str, str, date, datetime, int]]:
+    """Booked flights (of `day`, or all) with their passenger counts: by departure, or busiest first."""
+    passengers = func.count(BookingPassenger.id)
+    query = (
+        select(Flight.carrier, Flight.number, Flight.operating_date, Flight.scheduled_departure, passengers)
         .join(Segment, Segment.flight_id == Flight.id)
         .join(BookingPassenger, BookingPassenger.booking_id == Segment.booking_id)
-        .where(Flight.operating_date == day)
         .group_by(Flight.id, Flight.carrier, Flight.number, Flight.operating_date, Flight.scheduled_departure)
-        .order_by(func.count(BookingPassenger.id).desc(), Flight.carrier, Flight.number)
-        .limit(flights)
-    ).all()
-    found = []
-    for carrier, number, operating_date, departs, _n in rows:
-        notice = departs - timedelta(hours=notice_hours)
-        found.append(
-            StormEvent(
-                FlightKey(carrier, number, operating_date),
-                f"synthetic-storm:{carrier}{number}:{operating_date.isoformat()}",
-                EventType.CANCELLATION.value,
-                Cause.CONTROLLABLE.value,
-                notice,
-                notice_given_at=notice,
-                note="synthetic storm",
-            )
-        )
-    return found
+    )
+    if day is not None:
+        query = query.where(Flight.operating_date == day)
+    if busiest_first:
+        query = query.order_by(passengers.desc(), Flight.carrier, Flight.number)
+    else:
+        query = query.order_by(Flight.operating_date, Flight.scheduled_departure, Flight.number)
+    return [tuple(row) for row in session.execute(query)]  # type: ignore[misc]
 
 
 def record(session: Session, events: Sequence[StormEvent], *, now: datetime) -> tuple[list[str], int]:
