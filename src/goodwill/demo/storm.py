@@ -29,7 +29,7 @@ from goodwill.errors import InvalidInput
 from goodwill.flights.models import Cause, EventType, Flight, FlightEvent
 from goodwill.flights.service import EventRecord, FlightKey, find_flights, record_flight_events
 from goodwill.recovery.policy import Policy
-from goodwill.recovery.service import FanOutReport, process_event
+from goodwill.recovery.service import FanOutReport, process_events
 from goodwill.store.bulk import select_in
 
 BLIZZARD_DAYS = (date(2013, 2, 8), date(2013, 2, 9))
@@ -257,16 +257,13 @@ def replay(
         for attempt in (1, 2, 3):
             try:
                 with unit_of_work() as session:
-                    results = [
-                        process_event(
-                            session,
-                            event_id=_event_id(session, known, external_id),
-                            now=now(),
-                            policies=policies,
-                            actor="storm",
-                        )
-                        for external_id in chunk
-                    ]
+                    results = process_events(
+                        session,
+                        event_ids=[_event_id(session, known, external_id) for external_id in chunk],
+                        now=now(),
+                        policies=policies,
+                        actor="storm",
+                    )
                 break
             except IntegrityError:
                 if attempt == 3:

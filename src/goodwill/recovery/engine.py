@@ -20,6 +20,8 @@ ground-delay credits for the same wait, say). Rights and care are the union of w
 
 from __future__ import annotations
 
+import contextlib
+import string
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from decimal import ROUND_HALF_UP, Decimal
@@ -339,7 +341,11 @@ def _order(decision: Decision) -> tuple[int, int]:
 
 def assess(policies: Iterable[Policy], facts: Facts) -> Assessment:
     """Apply every policy and combine: one statutory compensation per disruption, carrier policies on top."""
-    decisions = [decide(policy, facts) for policy in policies]
+    return combine([decide(policy, facts) for policy in policies])
+
+
+def combine(decisions: list[Decision]) -> Assessment:
+    """The policies' decisions for one disruption, combined so no one is paid twice for it."""
     statutory = sorted(
         (d for d in decisions if d.kind is PolicyKind.STATUTORY and d.scope.applies and d.payments), key=_order
     )
@@ -360,3 +366,84 @@ def assess(policies: Iterable[Policy], facts: Facts) -> Assessment:
             )
         combined.append(decision)
     return Assessment(tuple(combined), paid_by, tuple(notes))
+
+
+# ---- assessing many passengers -----------------------------------------------------------------------------
+
+
+def _template_reads(template: str) -> set[str]:
+    """The facts an explanation's placeholders name (`{arrival_delay}` is shown from arrival_delay_minutes)."""
+    found: set[str] = set()
+    for _text, name, _spec, _conversion in string.Formatter().parse(template):
+        if name:
+            base = name.split(".", 1)[0].split("[", 1)[0]
+            found.update((base, f"{base}_minutes"))
+    return found
+
+
+def template_reads(policies: Iterable[Policy]) -> frozenset[str]:
+    """Every fact the policies' explanations can show."""
+    found: set[str] = set()
+    for policy in policies:
+        for rule in policy.rules:
+            found |= _template_reads(rule.explain or rule.summary or rule.basis)
+    return frozenset(found)
+
+
+class _Noting(dict[str, Any]):
+    """Facts that note which of them are read (by name: `facts[name]` and `facts.get(name)`)."""
+
+    seen: set[str]
+
+    def __getitem__(self, name: str) -> Any:
+        self.seen.add(name)
+        return super().__getitem__(name)
+
+    def get(self, name: str, default: Any = None) -> Any:
+        self.seen.add(name)
+        return super().get(name, default)
+
+
+_Key = tuple[tuple[Any, ...], tuple[type, ...]]  # the facts a decision read, and their types
+
+
+class Assessor:
+    """`assess` with a memory, for the many passengers of one event.
+
+    `decide` is deterministic and reads facts only by name, so a passenger whose facts agree with an earlier
+    one's on every fact that policy's decision read (noted as it ran, plus what its explanations can show)
+    takes the same path through the policy and gets the same decision, to the word. Each policy remembers
+    on its own: passengers of one flight differ mostly in what few rules read (a fare, where a rule pays a
+    share of it), so the other policies decide once per flight.
+    """
+
+    def __init__(self, policies: Iterable[Policy]) -> None:
+        self.policies = tuple(policies)
+        self._shown = [template_reads([policy]) for policy in self.policies]
+        self._memo: list[dict[tuple[str, ...], dict[_Key, Decision]]] = [{} for _ in self.policies]
+        self.decided = 0
+
+    def __call__(self, facts: Facts) -> Assessment:
+        return combine([self._decide(i, facts) for i in range(len(self.policies))])
+
+    def _decide(self, i: int, facts: Facts) -> Decision:
+        get = facts.get
+        memo = self._memo[i]
+        try:
+            for names, known in memo.items():
+                values = tuple(map(get, names))
+                # With the types: 1, 1.0 and True are equal but are shown differently.
+                found = known.get((values, tuple(map(type, values))))
+                if found is not None:
+                    return found
+        except TypeError:  # a fact that cannot be a key (a list): decide without the memory
+            return decide(self.policies[i], facts)
+        noting = _Noting(facts)
+        noting.seen = set(self._shown[i])
+        result = decide(self.policies[i], noting)
+        names = tuple(sorted(noting.seen))
+        values = tuple(map(get, names))
+        with contextlib.suppress(TypeError):  # a fact that cannot be a key: not remembered
+            memo.setdefault(names, {})[(values, tuple(map(type, values)))] = result
+        self.decided += 1
+        return result

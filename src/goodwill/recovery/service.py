@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import uuid
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -39,7 +39,7 @@ from goodwill.flights.models import Airport, Carrier, EventType, Flight, FlightE
 from goodwill.kit.ids import new_ids
 from goodwill.kit.money import Money
 from goodwill.notifications.models import MessageStatus, OutboundMessage
-from goodwill.recovery.engine import Assessment, assess
+from goodwill.recovery.engine import Assessment, Assessor
 from goodwill.recovery.facts import CauseClass, Disruption, Event, Leg, Operator, Place, measure
 from goodwill.recovery.models import Entitlement
 from goodwill.recovery.policy import Policy
@@ -135,12 +135,20 @@ def _operator(session: Session, code: str) -> Operator:
     return Operator(code, known.country if known else "", known.size if known else "large")
 
 
-def _travellers(session: Session, flight: Flight, event: FlightEvent) -> list[_Traveller]:
-    """Every passenger with a confirmed segment on the flight, with their whole journey."""
-    on_flight = session.execute(
-        select(Segment.booking_id, Segment.journey).where(Segment.flight_id == flight.id, Segment.status == "confirmed")
-    ).all()
-    journeys = {(b, j) for b, j in on_flight}
+def _travellers_of(session: Session, pairs: Sequence[tuple[FlightEvent, Flight]]) -> list[list[_Traveller]]:
+    """For each (event, flight): every passenger with a confirmed segment on the flight, with their whole
+    journey. One query set for all the flights, however many events there are."""
+    flight_ids = {flight.id for _e, flight in pairs}
+    journeys_on: dict[uuid.UUID, set[tuple[uuid.UUID, int]]] = defaultdict(set)
+    for booking_id, journey, flight_id in select_in(
+        session,
+        lambda b: select(Segment.booking_id, Segment.journey, Segment.flight_id).where(
+            Segment.flight_id.in_(b), Segment.status == "confirmed"
+        ),
+        flight_ids,
+    ):
+        journeys_on[flight_id].add((booking_id, journey))
+    journeys = {j for on in journeys_on.values() for j in on}
     booking_ids = {b for b, _j in journeys}
     legs: dict[tuple[uuid.UUID, int], list[tuple[int, uuid.UUID]]] = defaultdict(list)
     journey_count: dict[uuid.UUID, set[int]] = defaultdict(set)
@@ -169,27 +177,31 @@ def _travellers(session: Session, flight: Flight, event: FlightEvent) -> list[_T
         booking_ids,
     ):
         people[booking_id].append((passenger_id, fare, bool(minor)))
-    found: list[_Traveller] = []
-    for (booking_id, journey_number), ordered in legs.items():
-        chain = tuple(f for _s, f in sorted(ordered))
-        if flight.id not in chain:
-            continue
-        for passenger_id, fare, minor in people.get(booking_id, []):
-            if event.passenger_id is not None and passenger_id != event.passenger_id:
-                continue  # denied boarding or a bag: one passenger's event
-            found.append(
-                _Traveller(
-                    passenger_id,
-                    booking_id,
-                    chain,
-                    chain.index(flight.id),
-                    journey_number,
-                    fare,
-                    max(1, len(journey_count[booking_id])),
-                    currencies.get(booking_id, "USD"),
-                    minor,
+    chains = {key: tuple(f for _s, f in sorted(ordered)) for key, ordered in legs.items()}
+    found: list[list[_Traveller]] = []
+    for event, flight in pairs:
+        these: list[_Traveller] = []
+        for booking_id, journey_number in sorted(journeys_on.get(flight.id, ()), key=lambda j: (j[0].hex, j[1])):
+            chain = chains.get((booking_id, journey_number), ())
+            if flight.id not in chain:
+                continue
+            for passenger_id, fare, minor in people.get(booking_id, []):
+                if event.passenger_id is not None and passenger_id != event.passenger_id:
+                    continue  # denied boarding or a bag: one passenger's event
+                these.append(
+                    _Traveller(
+                        passenger_id,
+                        booking_id,
+                        chain,
+                        chain.index(flight.id),
+                        journey_number,
+                        fare,
+                        max(1, len(journey_count[booking_id])),
+                        currencies.get(booking_id, "USD"),
+                        minor,
+                    )
                 )
-            )
+        found.append(these)
     return found
 
 
@@ -485,29 +497,28 @@ def _entitlement_values(
     }
 
 
-def _apply(
-    session: Session, plan: Settlement, event: FlightEvent, now: datetime, actor: str, report: FanOutReport
+def _apply_all(
+    session: Session, items: Sequence[tuple[Settlement, FlightEvent, FanOutReport]], now: datetime, actor: str
 ) -> None:
+    """Write the settlements of several events (their claims are disjoint) with one statement per table."""
     ids: dict[str, uuid.UUID] = {}
     passenger_of: dict[str, uuid.UUID] = {}
     # New entitlements.
-    new = plan.create
-    fresh_ids = new_ids(len(new))
-    columns = (
-        ("id", "created_at", "updated_at", "idempotency_key", *_entitlement_values(new[0][0], 1, event, now, []).keys())
-        if new
-        else ()
-    )
+    new = [(o, revision, event) for plan, event, _r in items for o, revision in plan.create]
+    columns: tuple[str, ...] = ()
     rows = []
-    for entitlement_id, (o, revision) in zip(fresh_ids, new, strict=True):
+    for entitlement_id, (o, revision, event) in zip(new_ids(len(new)), new, strict=True):
         values = _entitlement_values(o, revision, event, now, [])
+        columns = columns or ("id", "created_at", "updated_at", "idempotency_key", *values)
         rows.append((entitlement_id, now, now, o.claim_key, *values.values()))
         ids[o.claim_key] = entitlement_id
         passenger_of[o.claim_key] = o.passenger_id
     if rows:
         insert_rows(session, _ENT, columns, rows)
     # Revised and withdrawn ones: the decision changes in place; the earlier one goes to the history.
-    changed = [eid for eid, _o, _r in plan.revise] + [eid for eid, _r in plan.withdraw]
+    revise = [(eid, o, revision, event) for plan, event, _r in items for eid, o, revision in plan.revise]
+    withdraw = [(eid, revision, event) for plan, event, _r in items for eid, revision in plan.withdraw]
+    changed = [eid for eid, *_x in revise] + [eid for eid, *_x in withdraw]
     previous = {
         r.id: r
         for r in select_in(
@@ -543,21 +554,21 @@ def _apply(
         )
         return earlier
 
-    if plan.revise:
-        value_names = tuple(_entitlement_values(plan.revise[0][1], 1, event, now, []).keys())
+    if revise:
+        value_names = tuple(_entitlement_values(revise[0][1], 1, revise[0][3], now, []).keys())
         update_rows(
             session,
             _ENT,
             (*value_names, "updated_at"),
             [
                 (eid, *_entitlement_values(o, revision, event, now, history(eid)).values(), now)
-                for eid, o, revision in plan.revise
+                for eid, o, revision, event in revise
             ],
         )
-        for eid, o, _r in plan.revise:
+        for eid, o, _r, _e in revise:
             ids[o.claim_key] = eid
             passenger_of[o.claim_key] = o.passenger_id
-    if plan.withdraw:
+    if withdraw:
         update_rows(
             session,
             _ENT,
@@ -577,13 +588,14 @@ def _apply(
                     now,
                     now,
                 )
-                for eid, revision in plan.withdraw
+                for eid, revision, event in withdraw
             ],
         )
-        for eid, _r in plan.withdraw:
+        for eid, _r, _e in withdraw:
             ids[previous[eid].idempotency_key] = eid
             passenger_of[previous[eid].idempotency_key] = previous[eid].passenger_id
-    if not plan.moves:
+    planned = [(m, report) for plan, _e, report in items for m in plan.moves]
+    if not planned:
         return
     # Money: vouchers first (entries point at them), then the ledger entries.
     existing_keys = {
@@ -591,14 +603,14 @@ def _apply(
         for (key,) in select_in(
             session,
             lambda b: select(LedgerEntry.idempotency_key).where(LedgerEntry.idempotency_key.in_(b)),
-            [m.key for m in plan.moves],
+            [m.key for m, _r in planned],
         )
     }
-    moves = [m for m in plan.moves if m.key not in existing_keys]
+    moves = [(m, report) for m, report in planned if m.key not in existing_keys]
     voucher_rows = []
     voucher_of: dict[str, uuid.UUID] = {}
-    new_voucher_moves = [m for m in moves if m.new_voucher]
-    for voucher_id, m in zip(new_ids(len(new_voucher_moves)), new_voucher_moves, strict=True):
+    new_voucher_moves = [(m, report) for m, report in moves if m.new_voucher]
+    for voucher_id, (m, report) in zip(new_ids(len(new_voucher_moves)), new_voucher_moves, strict=True):
         voucher_of[m.claim_key] = voucher_id
         voucher_rows.append(
             (
@@ -616,6 +628,7 @@ def _apply(
                 ids[m.claim_key],
             )
         )
+        report.vouchers += 1
     if voucher_rows:
         insert_rows(
             session,
@@ -651,7 +664,7 @@ def _apply(
             m.memo,
             actor,
         )
-        for entry_id, m in zip(new_ids(len(moves)), moves, strict=True)
+        for entry_id, (m, _r) in zip(new_ids(len(moves)), moves, strict=True)
     ]
     insert_rows(
         session,
@@ -672,45 +685,58 @@ def _apply(
         ),
         entry_rows,
     )
-    report.ledger_entries += len(entry_rows)
-    report.vouchers += len(voucher_rows)
-    for m in moves:
+    for m, report in moves:
+        report.ledger_entries += 1
         label = f"{m.currency} {m.form or ('cash' if m.entry_type in ('cash_payout', 'reversal') else m.entry_type)}"
         report.owed[label] = report.owed.get(label, 0) + m.amount_minor
 
 
-def _messages(
+def _messages_all(
     session: Session,
-    event: FlightEvent,
-    passengers: dict[uuid.UUID, tuple[str, str]],
-    owed_by_passenger: dict[uuid.UUID, list[Owed]],
+    items: Sequence[tuple[FlightEvent, dict[uuid.UUID, tuple[str, str]], dict[uuid.UUID, list[Owed]]]],
     now: datetime,
-) -> int:
-    """One outbox message per passenger per event revision; a newer revision replaces a pending one."""
-    base = f"disruption:{event.external_id}"
-    keys = {pid: f"{base}:r{event.revision}:{pid.hex}" for pid in passengers}
-    stored = {
-        key: (mid, status)
-        for key, mid, status in select_in(
-            session,
-            lambda b: select(OutboundMessage.idempotency_key, OutboundMessage.id, OutboundMessage.status).where(
-                OutboundMessage.passenger_id.in_(b), OutboundMessage.flight_event_id == event.id
-            ),
-            passengers,
+) -> list[int]:
+    """One outbox message per passenger per event revision; a newer revision replaces a pending one.
+    Returns how many each event wrote."""
+    event_ids = {event.id for event, _p, _o in items}
+    passenger_ids = {pid for _e, passengers, _o in items for pid in passengers}
+    stored: dict[uuid.UUID, dict[str, tuple[uuid.UUID, str, uuid.UUID]]] = defaultdict(dict)
+    for key, mid, status, event_id, pid in select_in(
+        session,
+        lambda b: select(
+            OutboundMessage.idempotency_key,
+            OutboundMessage.id,
+            OutboundMessage.status,
+            OutboundMessage.flight_event_id,
+            OutboundMessage.passenger_id,
+        ).where(OutboundMessage.passenger_id.in_(b), OutboundMessage.flight_event_id.in_(event_ids)),
+        passenger_ids,
+    ):
+        stored[event_id][key] = (mid, status, pid)
+    replaced: list[tuple[Any, ...]] = []
+    rows: list[tuple[Any, ...]] = []
+    written: list[int] = []
+    todo: list[tuple[FlightEvent, uuid.UUID, str, str, list[Owed]]] = []
+    for event, passengers, owed_by_passenger in items:
+        base = f"disruption:{event.external_id}"
+        keys = {pid: f"{base}:r{event.revision}:{pid.hex}" for pid in passengers}
+        own = stored.get(event.id, {})
+        replaced.extend(
+            (mid, MessageStatus.REPLACED.value, now)
+            for key, (mid, status, pid) in own.items()
+            if pid in passengers and key not in keys.values() and status == MessageStatus.PENDING.value
         )
-    }
-    replaced = [
-        (mid, MessageStatus.REPLACED.value, now)
-        for key, (mid, status) in stored.items()
-        if key not in keys.values() and status == MessageStatus.PENDING.value
-    ]
+        these = [
+            (event, pid, key, passengers[pid][0], owed_by_passenger.get(pid, []))
+            for pid, key in keys.items()
+            if key not in own
+        ]
+        todo.extend(these)
+        written.append(len(these))
     if replaced:
         update_rows(session, OutboundMessage.__table__, ("status", "updated_at"), replaced)
-    todo = [(pid, key) for pid, key in keys.items() if key not in stored]
-    rows = []
-    for message_id, (pid, key) in zip(new_ids(len(todo)), todo, strict=True):
-        language, _tier = passengers[pid]
-        lines = [o.explanation for o in owed_by_passenger.get(pid, []) if o.kind == "compensation"]
+    for message_id, (event, pid, key, language, owed) in zip(new_ids(len(todo)), todo, strict=True):
+        lines = [o.explanation for o in owed if o.kind == "compensation"]
         rows.append(
             (
                 message_id,
@@ -753,7 +779,7 @@ def _messages(
             ),
             rows,
         )
-    return len(rows)
+    return written
 
 
 def _next_references(session: Session, count: int) -> list[str]:
@@ -767,27 +793,40 @@ def _next_references(session: Session, count: int) -> list[str]:
     return [f"C-{n:07d}" for n in range(start + 1, start + count + 1)]
 
 
-def _cases(
+def _cases_all(
     session: Session,
-    flight: Flight,
-    label: str,
-    needs: dict[uuid.UUID, tuple[list[str], uuid.UUID]],
+    items: Sequence[tuple[Flight, str, dict[uuid.UUID, tuple[list[str], uuid.UUID]]]],
     now: datetime,
-) -> int:
-    """A recovery case per passenger who needs a person, once per flight and passenger."""
-    keys = {pid: f"recovery:{flight.id.hex}:{pid.hex}" for pid in needs}
+) -> list[int]:
+    """A recovery case per passenger who needs a person, once per flight and passenger.
+    Returns how many each item opened."""
+    wanted = [
+        (i, flight, label, pid, f"recovery:{flight.id.hex}:{pid.hex}", needs[pid])
+        for i, (flight, label, needs) in enumerate(items)
+        for pid in needs
+    ]
     existing = {
-        k for (k,) in select_in(session, lambda b: select(Case.dedupe_key).where(Case.dedupe_key.in_(b)), keys.values())
+        k
+        for (k,) in select_in(
+            session, lambda b: select(Case.dedupe_key).where(Case.dedupe_key.in_(b)), [w[4] for w in wanted]
+        )
     }
-    todo = [(pid, key) for pid, key in keys.items() if key not in existing]
+    todo = []
+    for w in wanted:
+        if w[4] not in existing:
+            existing.add(w[4])
+            todo.append(w)
+    opened = [0] * len(items)
     if not todo:
-        return 0
+        return opened
     references = _next_references(session, len(todo))
     case_rows: list[tuple[Any, ...]] = []
     event_rows: list[tuple[Any, ...]] = []
     ids = new_ids(len(todo) * 2)
-    for i, ((pid, key), reference) in enumerate(zip(todo, references, strict=True)):
-        reasons, booking_id = needs[pid]
+    for i, ((item, flight, label, pid, key, (reasons, booking_id)), reference) in enumerate(
+        zip(todo, references, strict=True)
+    ):
+        opened[item] += 1
         priority = (
             CasePriority.HIGH.value
             if "top tier" in reasons or "unaccompanied minor" in reasons
@@ -844,49 +883,95 @@ def _cases(
         ("id", "created_at", "updated_at", "case_id", "at", "kind", "actor", "from_status", "to_status", "details"),
         event_rows,
     )
-    return len(case_rows)
+    return opened
 
 
 # ---- the fan-out ---------------------------------------------------------------------------------------------
+
+
+@dataclass
+class _Decided:
+    """One event's decisions, before they are settled against what is stored."""
+
+    event: FlightEvent
+    flight: Flight
+    report: FanOutReport
+    travellers: list[_Traveller]
+    prefixes: set[str]
+    owed: list[Owed] = field(default_factory=list)
+    owed_by_passenger: dict[uuid.UUID, list[Owed]] = field(default_factory=lambda: defaultdict(list))
+    needs: dict[uuid.UUID, tuple[list[str], uuid.UUID]] = field(default_factory=dict)
+    profiles: dict[uuid.UUID, tuple[str, str]] = field(default_factory=dict)
 
 
 def process_event(
     session: Session, *, event_id: uuid.UUID, now: datetime, policies: Sequence[Policy], actor: str = "recovery"
 ) -> FanOutReport:
     """Apply the rules to every passenger a flight event affects and settle what they are owed."""
-    event = session.get(FlightEvent, event_id)
-    if event is None:
-        raise NotFound(f"no flight event {event_id}")
-    flight = session.get(Flight, event.flight_id)
-    if flight is None:  # pragma: no cover - a foreign key
-        raise NotFound(f"no flight {event.flight_id}")
-    label = f"{flight.carrier}{flight.number} on {flight.operating_date.isoformat()}"
-    report = FanOutReport(event.external_id, label)
-    if event.type == EventType.REINSTATEMENT.value:
-        # The flight flies after all: a journey's cancellation claims are no longer owed, unless another of
-        # its flights is still cancelled (then that flight's cancellation keeps them).
-        travellers = _travellers(session, flight, event)
-        still = _still_cancelled(session, {f for t in travellers for f in t.journey if f != flight.id})
-        prefixes = {claim_prefix(t) for t in travellers if not any(f in still for f in t.journey)}
-        stored = _stored(session, {t.passenger_id for t in travellers}, prefixes)
-        scope = [k for k in stored if k.split(":")[3] == EventType.CANCELLATION.value]
-        plan = settle([], stored, scope)
-        _apply(session, plan, event, now, actor, report)
-        report.passengers = len({t.passenger_id for t in travellers})
-        report.entitlements_withdrawn = len(plan.withdraw)
-        report.written_off = plan.written_off
-        _audit(session, event, report, actor)
-        return report
-    travellers = _travellers(session, flight, event)
-    report.passengers = len({t.passenger_id for t in travellers})
-    flight_ids = {f for t in travellers for f in t.journey}
-    flights = {
-        row[0].id: row[0] for row in select_in(session, lambda b: select(Flight).where(Flight.id.in_(b)), flight_ids)
+    return process_events(session, event_ids=[event_id], now=now, policies=policies, actor=actor)[0]
+
+
+def process_events(
+    session: Session,
+    *,
+    event_ids: Sequence[uuid.UUID],
+    now: datetime,
+    policies: Sequence[Policy],
+    actor: str = "recovery",
+) -> list[FanOutReport]:
+    """`process_event` for several events, in their order, with the result of processing them one by one.
+
+    Everything the events need is read once for all of them; then they are settled in waves, a wave being a
+    run of consecutive events whose passengers' journeys are disjoint (so settling them together is the
+    same as settling them in turn), each wave written with one statement per table. Events that touch the
+    same journey (two flights of a connection, a delay then a cancellation) fall in successive waves, so a
+    later one sees what an earlier one granted.
+    """
+    found = {
+        e.id: e for (e,) in select_in(session, lambda b: select(FlightEvent).where(FlightEvent.id.in_(b)), event_ids)
     }
-    flights[flight.id] = flight
+    for event_id in event_ids:
+        if event_id not in found:
+            raise NotFound(f"no flight event {event_id}")
+    events = [found[i] for i in event_ids]
+    flights = {
+        f.id: f
+        for (f,) in select_in(session, lambda b: select(Flight).where(Flight.id.in_(b)), {e.flight_id for e in events})
+    }
+    pairs = [(e, flights[e.flight_id]) for e in events]
+    travellers_of = _travellers_of(session, pairs)
+    decided = [
+        _Decided(
+            event,
+            flight,
+            FanOutReport(event.external_id, f"{flight.carrier}{flight.number} on {flight.operating_date.isoformat()}"),
+            travellers,
+            {claim_prefix(t) for t in travellers},
+        )
+        for (event, flight), travellers in zip(pairs, travellers_of, strict=True)
+    ]
+    _decide(session, [d for d in decided if d.event.type != EventType.REINSTATEMENT.value], flights, policies)
+    for wave in _waves(decided):
+        if wave[0].event.type == EventType.REINSTATEMENT.value:
+            _reinstate(session, wave[0], now, actor)
+        else:
+            _settle_wave(session, wave, now, actor)
+    return [d.report for d in decided]
+
+
+def _decide(
+    session: Session, decided: Sequence[_Decided], flights: dict[uuid.UUID, Flight], policies: Sequence[Policy]
+) -> None:
+    """Measure each passenger's disruption and apply the policies (memoised on the facts)."""
+    if not decided:
+        return
+    wanted = {f for d in decided for t in d.travellers for f in t.journey if f not in flights}
+    flights.update(
+        (row[0].id, row[0]) for row in select_in(session, lambda b: select(Flight).where(Flight.id.in_(b)), wanted)
+    )
     places = _places(session, {c for f in flights.values() for c in (f.origin, f.destination)})
-    operator = _operator(session, flight.carrier)
-    passenger_ids = {t.passenger_id for t in travellers}
+    operators = {code: _operator(session, code) for code in {d.flight.carrier for d in decided}}
+    passenger_ids = {t.passenger_id for d in decided for t in d.travellers}
     profile = {
         pid: (language, tier)
         for pid, language, tier in select_in(
@@ -900,53 +985,102 @@ def process_event(
         for pid, bid in select_in(
             session,
             lambda b: select(Wish.passenger_id, Wish.booking_id).where(Wish.booking_id.in_(b)),
-            {t.booking_id for t in travellers},
+            {t.booking_id for d in decided for t in d.travellers},
         )
     }
-    owed: list[Owed] = []
-    owed_by_passenger: dict[uuid.UUID, list[Owed]] = defaultdict(list)
-    needs: dict[uuid.UUID, tuple[list[str], uuid.UUID]] = {}
-    memo: dict[tuple[Any, ...], Assessment] = {}
-    for t in travellers:
-        _language, tier = profile.get(t.passenger_id, ("en", "none"))
-        wish = (t.passenger_id, t.booking_id) in wishes
-        extra = {"tier": tier, "unaccompanied_minor": t.unaccompanied_minor, "wish": wish}
-        disruption, stranded = _disruption(t, event, flights, places, operator, extra)
-        facts = measure(disruption)
-        signature = tuple(sorted((k, str(v)) for k, v in facts.items()))
-        result = memo.get(signature)
-        if result is None:
-            result = memo[signature] = assess(policies, facts)
-        claims = _owed(t, flight.id, event.type, result, facts)
-        owed.extend(claims)
-        owed_by_passenger[t.passenger_id].extend(claims)
-        reasons = [
-            reason
-            for reason, applies in (
-                ("top tier", tier in TOP_TIERS),
-                ("unaccompanied minor", t.unaccompanied_minor),
-                ("missed connection, no rebooking yet", stranded),
-                ("a wish on this trip", wish),
-            )
-            if applies
-        ]
-        if reasons:
-            needs[t.passenger_id] = (reasons, t.booking_id)
-    stored = _stored(session, passenger_ids, {claim_prefix(t) for t in travellers})
-    scope = [k for k in stored if k.split(":")[3] == event.type]
-    plan = settle(owed, stored, scope)
-    _apply(session, plan, event, now, actor, report)
-    report.entitlements_created = len(plan.create)
-    report.entitlements_revised = len(plan.revise)
-    report.entitlements_withdrawn = len(plan.withdraw)
-    report.entitlements_unchanged = plan.unchanged
-    report.written_off = plan.written_off
-    report.messages = _messages(
-        session, event, {p: profile.get(p, ("en", "none")) for p in passenger_ids}, owed_by_passenger, now
-    )
-    report.cases = _cases(session, flight, label, needs, now)
-    _audit(session, event, report, actor)
-    return report
+    assessor = Assessor(policies)
+    for d in decided:
+        event, flight = d.event, d.flight
+        d.report.passengers = len({t.passenger_id for t in d.travellers})
+        d.profiles = {t.passenger_id: profile.get(t.passenger_id, ("en", "none")) for t in d.travellers}
+        for t in d.travellers:
+            tier = d.profiles[t.passenger_id][1]
+            wish = (t.passenger_id, t.booking_id) in wishes
+            extra = {"tier": tier, "unaccompanied_minor": t.unaccompanied_minor, "wish": wish}
+            disruption, stranded = _disruption(t, event, flights, places, operators[flight.carrier], extra)
+            facts = measure(disruption)
+            result = assessor(facts)
+            claims = _owed(t, flight.id, event.type, result, facts)
+            d.owed.extend(claims)
+            d.owed_by_passenger[t.passenger_id].extend(claims)
+            reasons = [
+                reason
+                for reason, applies in (
+                    ("top tier", tier in TOP_TIERS),
+                    ("unaccompanied minor", t.unaccompanied_minor),
+                    ("missed connection, no rebooking yet", stranded),
+                    ("a wish on this trip", wish),
+                )
+                if applies
+            ]
+            if reasons:
+                d.needs[t.passenger_id] = (reasons, t.booking_id)
+
+
+def _waves(decided: Sequence[_Decided]) -> Iterator[list[_Decided]]:
+    """Runs of consecutive events whose journeys are disjoint; a reinstatement is a wave of its own."""
+    wave: list[_Decided] = []
+    taken: set[str] = set()
+    for d in decided:
+        alone = d.event.type == EventType.REINSTATEMENT.value
+        if wave and (alone or not taken.isdisjoint(d.prefixes)):
+            yield wave
+            wave, taken = [], set()
+        wave.append(d)
+        taken |= d.prefixes
+        if alone:
+            yield wave
+            wave, taken = [], set()
+    if wave:
+        yield wave
+
+
+def _prefix(claim_key: str) -> str:
+    """A claim's passenger:booking:journey."""
+    return ":".join(claim_key.split(":", 3)[:3])
+
+
+def _settle_wave(session: Session, wave: Sequence[_Decided], now: datetime, actor: str) -> None:
+    owner = {prefix: d for d in wave for prefix in d.prefixes}
+    stored = _stored(session, {p for d in wave for p in d.profiles}, set(owner))
+    stored_by: dict[int, dict[str, Granted]] = defaultdict(dict)
+    for key, granted in stored.items():
+        stored_by[id(owner[_prefix(key)])][key] = granted
+    items: list[tuple[Settlement, FlightEvent, FanOutReport]] = []
+    for d in wave:
+        mine = stored_by.get(id(d), {})
+        scope = [k for k in mine if k.split(":")[3] == d.event.type]
+        plan = settle(d.owed, mine, scope)
+        report = d.report
+        report.entitlements_created = len(plan.create)
+        report.entitlements_revised = len(plan.revise)
+        report.entitlements_withdrawn = len(plan.withdraw)
+        report.entitlements_unchanged = plan.unchanged
+        report.written_off = plan.written_off
+        items.append((plan, d.event, report))
+    _apply_all(session, items, now, actor)
+    sent = _messages_all(session, [(d.event, d.profiles, d.owed_by_passenger) for d in wave], now)
+    opened = _cases_all(session, [(d.flight, d.report.flight, d.needs) for d in wave], now)
+    for d, messages, cases in zip(wave, sent, opened, strict=True):
+        d.report.messages = messages
+        d.report.cases = cases
+        _audit(session, d.event, d.report, actor)
+
+
+def _reinstate(session: Session, d: _Decided, now: datetime, actor: str) -> None:
+    """The flight flies after all: a journey's cancellation claims are no longer owed, unless another of
+    its flights is still cancelled (then that flight's cancellation keeps them)."""
+    travellers = d.travellers
+    still = _still_cancelled(session, {f for t in travellers for f in t.journey if f != d.flight.id})
+    prefixes = {claim_prefix(t) for t in travellers if not any(f in still for f in t.journey)}
+    stored = _stored(session, {t.passenger_id for t in travellers}, prefixes)
+    scope = [k for k in stored if k.split(":")[3] == EventType.CANCELLATION.value]
+    plan = settle([], stored, scope)
+    _apply_all(session, [(plan, d.event, d.report)], now, actor)
+    d.report.passengers = len({t.passenger_id for t in travellers})
+    d.report.entitlements_withdrawn = len(plan.withdraw)
+    d.report.written_off = plan.written_off
+    _audit(session, d.event, d.report, actor)
 
 
 def _still_cancelled(session: Session, flight_ids: set[uuid.UUID]) -> set[uuid.UUID]:

@@ -23,6 +23,7 @@ import json
 import uuid
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 
@@ -49,8 +50,16 @@ class Owed:
 
     @property
     def digest(self) -> str:
-        decision = [self.kind, self.rule_id, self.amount_minor, self.currency, self.form, sorted(self.care)]
-        return hashlib.sha256(json.dumps(decision).encode()).hexdigest()[:16]
+        return _digest(self.kind, self.rule_id, self.amount_minor, self.currency, self.form, self.care)
+
+
+@lru_cache(maxsize=4096)
+def _digest(
+    kind: str, rule_id: str, amount_minor: int | None, currency: str | None, form: str | None, care: tuple[str, ...]
+) -> str:
+    """A decision's fingerprint: the same for a claim decided alike again (a storm decides few distinct ones)."""
+    decision = [kind, rule_id, amount_minor, currency, form, sorted(care)]
+    return hashlib.sha256(json.dumps(decision).encode()).hexdigest()[:16]
 
 
 @dataclass(frozen=True)
