@@ -54,7 +54,8 @@ class Database:
         else:
             assert PG_URL is not None
             self.admin_url = normalise_url(PG_URL)
-            self.template_name = f"goodwill_test_{worker}"
+            # Per process: two test runs on one server (two people, or CI and a developer) never share one.
+            self.template_name = f"goodwill_test_{worker}_{os.getpid()}"
             self.url = make_url(self.admin_url).set(database=self.template_name).render_as_string(False)
             self._admin(f'DROP DATABASE IF EXISTS "{self.template_name}" WITH (FORCE)')
             self._admin(f'CREATE DATABASE "{self.template_name}"')

@@ -172,6 +172,35 @@ def test_a_longer_delay_pays_only_the_difference_and_a_shorter_one_takes_it_back
     assert [h["amount_minor"] for h in history] == [26000, 52000]
 
 
+@pytest.mark.parametrize("cancelled_first", [False, True])
+def test_a_flight_delayed_then_cancelled_is_one_disruption_paid_once(world: Session, cancelled_first: bool) -> None:
+    """UK261 Art 7 compensates the disruption of a journey once: a 200-minute delay (GBP 260) and then the
+    flight's cancellation (GBP 520) pay GBP 520, not 780, in either order; a reinstatement leaves the delay's."""
+    session = world
+
+    def delay() -> dict[str, Any]:
+        return _process(session, _event(session, "20", "D-9", "delay", departure_delay_minutes=200,
+                                        arrival_delay_minutes=200))  # fmt: skip
+
+    def cancel() -> dict[str, Any]:
+        notice = datetime(2026, 2, 14, 3, 30, tzinfo=UTC)  # five hours before departure
+        return _process(session, _event(session, "20", "C-9", "cancellation", notice_given_at=notice))
+
+    for step in (cancel, delay) if cancelled_first else (delay, cancel):
+        step()
+    assert _paid(session, "Cy")["GBP"] == 52000
+    claim = session.scalars(
+        select(Entitlement).where(Entitlement.kind == "compensation", Entitlement.regime == "uk261").limit(1)
+    ).one()
+    assert claim.facts["paid_for"] == "cancellation"
+    assert sorted(claim.facts["by_event"]) == ["cancellation", "delay"]
+    assert delay()["ledger_entries"] == 0  # the delay again: nothing more
+    back = _process(session, _event(session, "20", "R-9", "reinstatement"))
+    assert back["entitlements"]["withdrawn"] > 0  # the cancellation's rights and credits
+    assert _paid(session, "Cy")["GBP"] == 26000  # what the delay alone owes
+    assert _paid(session, "Cy").get("USD", 0) == 0  # JetBlue's cancellation credit taken back
+
+
 def test_a_broken_connection_and_people_who_need_a_person_get_a_case(world: Session) -> None:
     session = world
     # JFK-MCO arrives 90 min late; Ben's 60-minute connection to San Juan is gone and no rebooking is known.

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass, field
+from typing import Any
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from goodwill.recovery.settle import Entry, Granted, Owed, settle
+from goodwill.recovery.settle import Entry, Granted, Owed, merge_pay, settle
 
 PASSENGER, FLIGHT = uuid.UUID(int=1), uuid.UUID(int=2)
 KEY = "p:f:delay:policy:pay:compensation"
@@ -28,6 +29,8 @@ class Books:
     spent: int = 0
     state: Granted | None = None
     counter: int = 0
+    key: str = KEY
+    memory: dict[str, Any] = field(default_factory=dict)  # a payment claim's, per event type
 
     def granted(self) -> int:
         return sum(a for _i, t, a, _c, _r in self.entries if t in ("issue", "cash_payout", "reversal"))
@@ -46,11 +49,12 @@ class Books:
         )
         voucher = uuid.UUID(int=99) if any(t == "issue" for _i, t, *_x in self.entries) else None
         s = self.state
-        return {KEY: Granted(s.entitlement_id, KEY, s.digest, s.status, s.revision, s.form, s.currency, self.granted(),
-                             open_entries, voucher, self.balance() if voucher else None)}  # fmt: skip
+        return {self.key: Granted(s.entitlement_id, self.key, s.digest, s.status, s.revision, s.form, s.currency,
+                                  self.granted(), open_entries, voucher, self.balance() if voucher else None,
+                                  self.memory if s.status == "granted" else {})}  # fmt: skip
 
     def apply(self, wanted: Owed | None) -> int:
-        plan = settle([wanted] if wanted else [], self.snapshot(), [KEY])
+        plan = settle([wanted] if wanted else [], self.snapshot(), [self.key])
         written = 0
         for move in plan.moves:
             assert move.key not in self.keys, "a ledger key is never used twice"
@@ -60,13 +64,16 @@ class Books:
                                  move.reverses_id))  # fmt: skip
             written += 1
         for _oid, o, revision in plan.revise:
-            self.state = Granted(self.state.entitlement_id if self.state else uuid.uuid4(), KEY, o.digest, "granted",
-                                 revision, o.form, o.currency, 0)  # fmt: skip
+            self.state = Granted(self.state.entitlement_id if self.state else uuid.uuid4(), self.key, o.digest,
+                                 "granted", revision, o.form, o.currency, 0)  # fmt: skip
+            self.memory = dict(o.facts.get("by_event", {}))
         for o, revision in plan.create:
-            self.state = Granted(uuid.uuid4(), KEY, o.digest, "granted", revision, o.form, o.currency, 0)
+            self.state = Granted(uuid.uuid4(), self.key, o.digest, "granted", revision, o.form, o.currency, 0)
+            self.memory = dict(o.facts.get("by_event", {}))
         for eid, revision in plan.withdraw:
             assert self.state is not None
-            self.state = Granted(eid, KEY, "", "withdrawn", revision, self.state.form, self.state.currency, 0)
+            self.state = Granted(eid, self.key, "", "withdrawn", revision, self.state.form, self.state.currency, 0)
+            self.memory = {}
         assert self.balance() >= 0, "a voucher balance never goes negative"
         return written
 
@@ -113,3 +120,30 @@ def test_a_change_of_form_takes_back_the_voucher_and_pays_cash() -> None:
     types = [t for _i, t, *_x in books.entries]
     assert types == ["issue", "reversal", "cash_payout"]
     assert books.granted() == 5000
+
+
+PAY_KEY = f"{PASSENGER.hex}:{uuid.UUID(int=3).hex}:1:pay:policy:compensation"
+EVENTS = ("cancellation", "delay", "denied_boarding")
+
+
+@settings(max_examples=200, deadline=None)
+@given(updates=st.lists(st.tuples(st.sampled_from(EVENTS), amounts), min_size=1, max_size=10))
+def test_a_journey_is_paid_the_most_any_of_its_events_owes_never_the_sum(updates: list[tuple[str, int]]) -> None:
+    """Events of one journey (a delay, then a cancellation, each revised) pay once: the highest owed now."""
+    books = Books(key=PAY_KEY)
+    latest: dict[str, int] = {}
+    for event_type, amount in updates:
+        now = (
+            Owed(PAY_KEY, PASSENGER, FLIGHT, None, "compensation", "r", "policy", "1", f"{event_type}-{amount}",
+                 "basis", "", amount, "EUR", "cash")
+            if amount else None
+        )  # fmt: skip
+        claim = merge_pay(PAY_KEY, event_type, now, books.memory, passenger_id=PASSENGER, booking_id=None)
+        books.apply(claim)
+        assert books.apply(claim) == 0, "the same decision again moves nothing"
+        if amount:
+            latest[event_type] = amount
+        else:
+            latest.pop(event_type, None)
+        assert books.granted() == max(latest.values(), default=0)
+        assert sorted(books.memory) == sorted(latest)

@@ -43,7 +43,7 @@ from goodwill.recovery.engine import Assessment, Assessor
 from goodwill.recovery.facts import CauseClass, Disruption, Event, Leg, Operator, Place, measure
 from goodwill.recovery.models import Entitlement
 from goodwill.recovery.policy import Policy
-from goodwill.recovery.settle import Entry, Granted, Owed, Settlement, settle
+from goodwill.recovery.settle import PAY, Entry, Granted, Owed, Settlement, is_pay, merge_pay, settle
 from goodwill.store.bulk import insert_rows, select_in, update_rows
 from goodwill.vouchers.ledger import new_code
 from goodwill.vouchers.models import LedgerEntry, Voucher
@@ -282,6 +282,7 @@ def _owed(
 ) -> list[Owed]:
     """The claims an assessment makes for one passenger: payments, rights and care, one per policy each."""
     prefix = f"{claim_prefix(t)}:{event_type}"
+    pay = f"{claim_prefix(t)}:{PAY}"
     kept = {k: facts[k] for k in _KEPT_FACTS if k in facts}
     owed: list[Owed] = []
     for decision in result.decisions:
@@ -294,7 +295,7 @@ def _owed(
             if grant.compensation is not None and not grant.superseded_by:
                 owed.append(
                     Owed(
-                        f"{prefix}:{decision.policy_id}:pay:{grant.group}",
+                        f"{pay}:{decision.policy_id}:{grant.group}",
                         t.passenger_id,
                         flight_id,
                         t.booking_id,
@@ -458,6 +459,7 @@ def _stored(session: Session, passengers: set[uuid.UUID], prefixes: set[str]) ->
             open_entries,
             voucher_id,
             int(balances.get(voucher_id, 0)) if voucher_id is not None else None,
+            facts.get("by_event", {}) if row.status == "granted" else {},
         )
     return found
 
@@ -584,6 +586,7 @@ def _apply_all(
                         "event_id": event.external_id,
                         "event_revision": event.revision,
                         "history": history(eid),
+                        "by_event": {},
                     },
                     now,
                     now,
@@ -595,6 +598,7 @@ def _apply_all(
             ids[previous[eid].idempotency_key] = eid
             passenger_of[previous[eid].idempotency_key] = previous[eid].passenger_id
     planned = [(m, report) for plan, _e, report in items for m in plan.moves]
+    event_type = {id(report): event.type for _p, event, report in items}
     if not planned:
         return
     # Money: vouchers first (entries point at them), then the ledger entries.
@@ -624,7 +628,7 @@ def _apply_all(
                 m.amount_minor,
                 now,
                 now + VOUCHER_VALIDITY,
-                f"recovery: {m.claim_key.split(':')[3]} of flight {report.flight}"[:200],
+                f"recovery: {event_type[id(report)]} of flight {report.flight}"[:200],
                 ids[m.claim_key],
             )
         )
@@ -1040,6 +1044,34 @@ def _prefix(claim_key: str) -> str:
     return ":".join(claim_key.split(":", 3)[:3])
 
 
+def _journey_pay(owed: Sequence[Owed], stored: dict[str, Granted], event_type: str) -> tuple[list[Owed], list[str]]:
+    """The claims one event settles, with each payment claim merged with what the journey's other events owe
+    (`settle.merge_pay`), and the stored claims in its scope: its own event type's rights and care, and
+    every payment claim it owes or owed before."""
+    claims = [o for o in owed if not is_pay(o.claim_key)]
+    current = {o.claim_key: o for o in owed if is_pay(o.claim_key)}
+    touched = set(current) | {k for k, g in stored.items() if is_pay(k) and event_type in g.memory}
+    for key in sorted(touched):
+        before, now = stored.get(key), current.get(key)
+        if now is not None:
+            passenger_id, booking_id = now.passenger_id, now.booking_id
+        else:
+            passenger_hex, booking_hex = key.split(":", 2)[:2]
+            passenger_id, booking_id = uuid.UUID(passenger_hex), uuid.UUID(booking_hex)
+        merged = merge_pay(
+            key,
+            event_type,
+            now,
+            before.memory if before is not None else {},
+            passenger_id=passenger_id,
+            booking_id=booking_id,
+        )
+        if merged is not None:
+            claims.append(merged)
+    scope = [k for k in stored if (k in touched if is_pay(k) else k.split(":")[3] == event_type)]
+    return claims, scope
+
+
 def _settle_wave(session: Session, wave: Sequence[_Decided], now: datetime, actor: str) -> None:
     owner = {prefix: d for d in wave for prefix in d.prefixes}
     stored = _stored(session, {p for d in wave for p in d.profiles}, set(owner))
@@ -1049,8 +1081,8 @@ def _settle_wave(session: Session, wave: Sequence[_Decided], now: datetime, acto
     items: list[tuple[Settlement, FlightEvent, FanOutReport]] = []
     for d in wave:
         mine = stored_by.get(id(d), {})
-        scope = [k for k in mine if k.split(":")[3] == d.event.type]
-        plan = settle(d.owed, mine, scope)
+        owed, scope = _journey_pay(d.owed, mine, d.event.type)
+        plan = settle(owed, mine, scope)
         report = d.report
         report.entitlements_created = len(plan.create)
         report.entitlements_revised = len(plan.revise)
@@ -1074,8 +1106,8 @@ def _reinstate(session: Session, d: _Decided, now: datetime, actor: str) -> None
     still = _still_cancelled(session, {f for t in travellers for f in t.journey if f != d.flight.id})
     prefixes = {claim_prefix(t) for t in travellers if not any(f in still for f in t.journey)}
     stored = _stored(session, {t.passenger_id for t in travellers}, prefixes)
-    scope = [k for k in stored if k.split(":")[3] == EventType.CANCELLATION.value]
-    plan = settle([], stored, scope)
+    owed, scope = _journey_pay([], stored, EventType.CANCELLATION.value)
+    plan = settle(owed, stored, scope)
     _apply_all(session, [(plan, d.event, d.report)], now, actor)
     d.report.passengers = len({t.passenger_id for t in travellers})
     d.report.entitlements_withdrawn = len(plan.withdraw)

@@ -1,10 +1,13 @@
 """Settling claims: from what is owed now and what was granted before, the entitlement and ledger moves. Pure.
 
-A claim is one thing one passenger is owed for one kind of disruption of one flight under one policy:
-`{passenger}:{flight}:{event type}:{policy}:{item}` where the item is `pay:<group>` (money), `refund`,
-`rebooking` or `care`. Each claim has at most one entitlement row (its key is unique in the database, so
-two workers cannot both create it); the row holds the current decision, its facts, and the history of
-earlier decisions. Money moves only through the append-only ledger, by difference:
+A claim is one thing one passenger is owed for a disruption of one journey under one policy. A right or
+care is claimed per kind of event: `{passenger}:{booking}:{journey}:{event type}:{policy}:{item}` with the
+item `refund`, `rebooking` or `care`. Money is claimed once per journey, policy and group, whatever events
+disrupted it (`merge_pay`): `{passenger}:{booking}:{journey}:pay:{policy}:{group}`.
+
+Each claim has at most one entitlement row (its key is unique in the database, so two workers cannot both
+create it); the row holds the current decision, its facts, and the history of earlier decisions. Money
+moves only through the append-only ledger, by difference:
 
 - owed more than granted (a 2-hour delay becomes 4 hours): the difference is issued (a voucher top-up,
   a new voucher, or a cash payout entry);
@@ -47,19 +50,108 @@ class Owed:
     form: str | None = None  # cash, voucher, credit
     care: tuple[str, ...] = ()
     facts: Mapping[str, Any] = field(default_factory=dict)
+    memory: str = ""  # a payment claim: the fingerprint of what each event of the journey owes (`merge_pay`)
 
     @property
     def digest(self) -> str:
-        return _digest(self.kind, self.rule_id, self.amount_minor, self.currency, self.form, self.care)
+        return _digest(self.kind, self.rule_id, self.amount_minor, self.currency, self.form, self.care, self.memory)
 
 
 @lru_cache(maxsize=4096)
 def _digest(
-    kind: str, rule_id: str, amount_minor: int | None, currency: str | None, form: str | None, care: tuple[str, ...]
+    kind: str,
+    rule_id: str,
+    amount_minor: int | None,
+    currency: str | None,
+    form: str | None,
+    care: tuple[str, ...],
+    memory: str,
 ) -> str:
     """A decision's fingerprint: the same for a claim decided alike again (a storm decides few distinct ones)."""
-    decision = [kind, rule_id, amount_minor, currency, form, sorted(care)]
+    decision: list[Any] = [kind, rule_id, amount_minor, currency, form, sorted(care)]
+    if memory:
+        decision.append(memory)
     return hashlib.sha256(json.dumps(decision).encode()).hexdigest()[:16]
+
+
+# ---- one payment per journey ---------------------------------------------------------------------------------
+
+PAY = "pay"
+
+
+def is_pay(claim_key: str) -> bool:
+    """A payment claim: `{passenger}:{booking}:{journey}:pay:{policy}:{group}`, whatever the event."""
+    parts = claim_key.split(":", 4)
+    return len(parts) > 3 and parts[3] == PAY
+
+
+def _plain(value: Any) -> Any:
+    return value.isoformat() if hasattr(value, "isoformat") else value
+
+
+def remember(owed: Owed) -> dict[str, Any]:
+    """What one event owes on a payment claim, as kept in the claim's facts (JSON)."""
+    return {
+        "flight_id": owed.flight_id.hex,
+        "regime": owed.regime,
+        "policy_id": owed.policy_id,
+        "policy_version": owed.policy_version,
+        "rule_id": owed.rule_id,
+        "basis": owed.basis,
+        "explanation": owed.explanation,
+        "amount_minor": owed.amount_minor,
+        "currency": owed.currency,
+        "form": owed.form,
+        "facts": {k: _plain(v) for k, v in owed.facts.items() if k != "by_event"},
+    }
+
+
+def merge_pay(
+    claim_key: str,
+    event_type: str,
+    now: Owed | None,
+    memory: Mapping[str, Mapping[str, Any]],
+    *,
+    passenger_id: uuid.UUID,
+    booking_id: uuid.UUID | None,
+) -> Owed | None:
+    """A journey's payment under one policy and group is owed once, whatever events disrupted it.
+
+    A flight delayed and then cancelled, or a delay on one leg and a cancellation of the next, is one
+    disruption of the passenger's journey: the claim is worth the most any one of its events owes now, not
+    their sum. `memory` holds what each event type owed when it was last settled (the claim's facts keep it);
+    `now` is what `event_type` owes now (None: nothing, as when a cancelled flight is reinstated). Returns
+    the claim as it stands, or None when no event owes it any more. Ties go to the event type first in
+    alphabetical order, so the result does not depend on the order events arrived in.
+    """
+    by_event = {t: dict(m) for t, m in memory.items() if t != event_type}
+    if now is not None:
+        by_event[event_type] = remember(now)
+    if not by_event:
+        return None
+    winner = max(sorted(by_event), key=lambda t: by_event[t]["amount_minor"] or 0)
+    m = by_event[winner]
+    fingerprint = json.dumps(
+        {t: [e["rule_id"], e["amount_minor"], e["currency"], e["form"]] for t, e in by_event.items()}, sort_keys=True
+    )
+    return Owed(
+        claim_key,
+        passenger_id,
+        uuid.UUID(m["flight_id"]),
+        booking_id,
+        "compensation",
+        m["regime"],
+        m["policy_id"],
+        m["policy_version"],
+        m["rule_id"],
+        m["basis"],
+        m["explanation"],
+        m["amount_minor"],
+        m["currency"],
+        m["form"],
+        facts={**m["facts"], "paid_for": winner, "by_event": by_event},
+        memory=fingerprint,
+    )
 
 
 @dataclass(frozen=True)
@@ -87,6 +179,7 @@ class Granted:
     open_entries: tuple[Entry, ...] = ()  # oldest first
     voucher_id: uuid.UUID | None = None
     voucher_balance_minor: int | None = None
+    memory: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)  # a payment claim's, per event type
 
 
 @dataclass(frozen=True)
