@@ -177,6 +177,23 @@ Facts = dict[str, Any]
 
 def measure(d: Disruption) -> Facts:
     """The named facts every rule reads. A fact that cannot be known is left out (a rule needing it fails)."""
+    facts = measure_journey(d)
+    facts.update(personal_facts(d.fare_one_way, d.fare_round_trip, d.bag_fee_paid, d.extra))
+    return facts
+
+
+def personal_facts(
+    fare_one_way: Money | None, fare_round_trip: Money | None, bag_fee_paid: Money | None, extra: Mapping[str, Any]
+) -> Facts:
+    """The facts of the person rather than the journey: what they paid, and the airline's own (tier, ...)."""
+    money = {"bag_fee_paid": bag_fee_paid, "fare_one_way": fare_one_way, "fare_round_trip": fare_round_trip}
+    facts: Facts = {name: value for name, value in money.items() if value is not None}
+    facts.update(extra)
+    return facts
+
+
+def measure_journey(d: Disruption) -> Facts:
+    """The facts of the disrupted journey, the same for everyone on it (all but `personal_facts`)."""
     first, last = d.legs[0], d.legs[-1]
     leg = d.legs[d.disrupted_leg]
     km = great_circle_km(
@@ -273,9 +290,6 @@ def measure(d: Disruption) -> Facts:
         facts["denied_at_country"] = (d.denied_at or leg.origin).country
     if d.bag_delay_hours is not None:
         facts["bag_delay_hours"] = d.bag_delay_hours
-    money = {"bag_fee_paid": d.bag_fee_paid, "fare_one_way": d.fare_one_way, "fare_round_trip": d.fare_round_trip}
-    facts.update({name: value for name, value in money.items() if value is not None})
-    facts.update(d.extra)
     return facts
 
 

@@ -40,7 +40,16 @@ from goodwill.kit.ids import new_ids
 from goodwill.kit.money import Money
 from goodwill.notifications.models import MessageStatus, OutboundMessage
 from goodwill.recovery.engine import Assessment, Assessor
-from goodwill.recovery.facts import CauseClass, Disruption, Event, Leg, Operator, Place, measure
+from goodwill.recovery.facts import (
+    CauseClass,
+    Disruption,
+    Event,
+    Leg,
+    Operator,
+    Place,
+    measure_journey,
+    personal_facts,
+)
 from goodwill.recovery.models import Entitlement
 from goodwill.recovery.policy import Policy
 from goodwill.recovery.settle import PAY, Entry, Granted, Owed, Settlement, is_pay, merge_pay, settle
@@ -240,10 +249,7 @@ def _disruption(
             final_arrival_delay = 0  # connection made: on time at the final destination
     if kind is Event.CANCELLATION:
         final_arrival_delay = details.get("reroute_arrives_minutes", details.get("final_arrival_delay_minutes"))
-    one_way = t.fare_minor // t.journeys_in_booking
-    fare_one_way = Money(one_way, t.currency) if one_way else None
-    fare_round_trip = Money(t.fare_minor, t.currency) if t.journeys_in_booking == 2 else None
-    bag_fee = details.get("bag_fee_minor")
+    fare_one_way, fare_round_trip, bag_fee_paid = _paid(t, details)
     disruption = Disruption(
         event=kind,
         cause=CauseClass(event.cause) if event.cause in CauseClass._value2member_map_ else CauseClass.UNKNOWN,
@@ -263,7 +269,7 @@ def _disruption(
         voluntary=bool(details.get("voluntary", False)),
         bag_delay_hours=details.get("bag_delay_hours"),
         bag_report_filed=bool(details.get("bag_report_filed", False)),
-        bag_fee_paid=Money(int(bag_fee), t.currency) if bag_fee else None,
+        bag_fee_paid=bag_fee_paid,
         fare_one_way=fare_one_way,
         fare_round_trip=fare_round_trip,
         refund_chosen=bool(details.get("refund_chosen", False)),
@@ -272,18 +278,33 @@ def _disruption(
     return disruption, stranded
 
 
+def _paid(t: _Traveller, details: dict[str, Any]) -> tuple[Money | None, Money | None, Money | None]:
+    """What the passenger paid: the one-way fare, the round trip's (a two-journey booking), a bag fee."""
+    one_way = t.fare_minor // t.journeys_in_booking
+    bag_fee = details.get("bag_fee_minor")
+    return (
+        Money(one_way, t.currency) if one_way else None,
+        Money(t.fare_minor, t.currency) if t.journeys_in_booking == 2 else None,
+        Money(int(bag_fee), t.currency) if bag_fee else None,
+    )
+
+
 def claim_prefix(t: _Traveller) -> str:
     """Claims are per passenger and journey: two disrupted flights of one journey are one disruption."""
     return f"{t.passenger_id.hex}:{t.booking_id.hex}:{t.journey_number}"
 
 
-def _owed(
-    t: _Traveller, flight_id: uuid.UUID, event_type: str, result: Assessment, facts: dict[str, Any]
-) -> list[Owed]:
-    """The claims an assessment makes for one passenger: payments, rights and care, one per policy each."""
+def _kept(facts: dict[str, Any]) -> dict[str, Any]:
+    """The facts an entitlement keeps (all of the journey, not the person), as JSON values."""
+    kept = {k: facts[k] for k in _KEPT_FACTS if k in facts}
+    return {k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in kept.items()}
+
+
+def _owed(t: _Traveller, flight_id: uuid.UUID, event_type: str, result: Assessment, kept: dict[str, Any]) -> list[Owed]:
+    """The claims an assessment makes for one passenger: payments, rights and care, one per policy each.
+    `kept`: the facts each claim keeps (`_kept`), shared by everyone on the journey."""
     prefix = f"{claim_prefix(t)}:{event_type}"
     pay = f"{claim_prefix(t)}:{PAY}"
-    kept = {k: facts[k] for k in _KEPT_FACTS if k in facts}
     owed: list[Owed] = []
     for decision in result.decisions:
         if not decision.scope.applies:
@@ -471,7 +492,7 @@ def _entitlement_values(
     o: Owed, revision: int, event: FlightEvent, now: datetime, history: list[Any]
 ) -> dict[str, Any]:
     facts = {
-        **{k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in o.facts.items()},
+        **o.facts,  # JSON values already (`_kept`, `settle.merge_pay`)
         "digest": o.digest,
         "revision": revision,
         "event_id": event.external_id,
@@ -995,16 +1016,25 @@ def _decide(
     assessor = Assessor(policies)
     for d in decided:
         event, flight = d.event, d.flight
+        details: dict[str, Any] = dict(event.details or {})
         d.report.passengers = len({t.passenger_id for t in d.travellers})
         d.profiles = {t.passenger_id: profile.get(t.passenger_id, ("en", "none")) for t in d.travellers}
+        # Everyone on one journey shares its facts; only what they paid and who they are differ.
+        journeys: dict[tuple[Any, ...], tuple[dict[str, Any], bool, dict[str, Any]]] = {}
         for t in d.travellers:
             tier = d.profiles[t.passenger_id][1]
             wish = (t.passenger_id, t.booking_id) in wishes
             extra = {"tier": tier, "unaccompanied_minor": t.unaccompanied_minor, "wish": wish}
-            disruption, stranded = _disruption(t, event, flights, places, operators[flight.carrier], extra)
-            facts = measure(disruption)
+            shape = (t.journey, t.index)
+            known = journeys.get(shape)
+            if known is None:
+                disruption, stranded = _disruption(t, event, flights, places, operators[flight.carrier], extra)
+                measured = measure_journey(disruption)
+                known = journeys[shape] = (measured, stranded, _kept(measured))
+            journey_facts, stranded, kept = known
+            facts = {**journey_facts, **personal_facts(*_paid(t, details), extra)}
             result = assessor(facts)
-            claims = _owed(t, flight.id, event.type, result, facts)
+            claims = _owed(t, flight.id, event.type, result, kept)
             d.owed.extend(claims)
             d.owed_by_passenger[t.passenger_id].extend(claims)
             reasons = [
