@@ -5,6 +5,7 @@ foreign keys again for its next user."""
 from __future__ import annotations
 
 import sqlite3
+import uuid
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -181,3 +182,65 @@ def test_postgresql_is_left_as_it_is(url_engine: Engine, monkeypatch: pytest.Mon
     monkeypatch.setattr(bulk, "BULK_LOAD_FROM", 1)
     with unit_of_work(make_session_factory(url_engine)) as session:
         assert not bulk.load_in_bulk(session, rows=10**9)
+
+
+def plain_indexes(session: Session, table: str) -> dict[str, str]:
+    rows = session.execute(
+        text("SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = :t AND sql IS NOT NULL"),
+        {"t": table},
+    )
+    return {row[0]: row[1] for row in rows}
+
+
+@pytest.mark.usefixtures("small_bulk")
+@pytest.mark.parametrize("outcome", ["commit", "violation", "rollback"])
+def test_a_bulk_load_builds_the_plain_indexes_of_what_it_writes_again_before_it_ends(
+    one_connection: Engine, outcome: str
+) -> None:
+    factory = make_session_factory(one_connection)
+    with unit_of_work(factory) as session:
+        before = plain_indexes(session, "booking_passengers")
+        untouched = plain_indexes(session, "passengers")
+    assert "ix_booking_passengers_passenger_id" in before
+    assert "ix_passengers_name_key" in untouched
+    session = factory()
+    assert bulk.load_in_bulk(session, rows=10)
+    assert session.execute(text("PRAGMA cache_size")).scalar_one() == -db.BULK_CACHE_KIB
+    a_booking(session)
+    if outcome == "violation":
+        orphan(session)
+    else:
+        passenger = Passenger(first_name="Ana", last_name="Lopez", name_key="lopez ana")
+        session.add(passenger)
+        session.flush()  # through the ORM: not a bulk write, so the passengers' indexes stay
+        (bp_id,) = new_ids(1)
+        booking = uuid.UUID(session.execute(text("SELECT id FROM bookings")).scalar_one())
+        bulk.insert_rows(session, BookingPassenger.__table__, BP_COLUMNS,
+                         [(bp_id, NOW_UTC, NOW_UTC, booking, passenger.id, 100, None, "adult", False)])  # fmt: skip
+    assert plain_indexes(session, "booking_passengers") == {}  # dropped while the rows are written
+    assert plain_indexes(session, "passengers") == untouched  # not written by insert_rows: kept
+    if outcome == "rollback":
+        session.rollback()
+    elif outcome == "violation":
+        with pytest.raises(IntegrityError, match="FOREIGN KEY constraint failed"):
+            session.commit()
+        session.rollback()
+    else:
+        session.commit()
+    session.close()
+    with unit_of_work(factory) as session:
+        assert plain_indexes(session, "booking_passengers") == before  # the same indexes, as they were defined
+        assert plain_indexes(session, "passengers") == untouched
+        assert session.execute(text("PRAGMA cache_size")).scalar_one() == -db.CACHE_KIB
+        assert session.execute(text("PRAGMA integrity_check")).scalar_one() == "ok"
+        rows = session.scalar(select(func.count()).select_from(BookingPassenger))
+        assert rows == (1 if outcome == "commit" else 0)
+
+
+def test_indexes_are_kept_outside_a_bulk_load(one_connection: Engine) -> None:
+    factory = make_session_factory(one_connection)
+    with unit_of_work(factory) as session:
+        before = plain_indexes(session, "bookings")
+        a_booking(session)
+        assert plain_indexes(session, "bookings") == before
+        assert session.execute(text("PRAGMA cache_size")).scalar_one() == -db.CACHE_KIB

@@ -16,7 +16,7 @@ import hashlib
 import json
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -270,11 +270,11 @@ def _import(
     plan = PLANS[kind]()
     found = Problems()
     originals: dict[int, Mapping[str, Any]] = {}
-    with _collector_paused():
+    with _collector_paused(), ExitStack() as quiet:
         # Phase one: read and check every row; nothing is written.
         if parallel is not None:
-            with _collector_off():  # the rows come from our own workers
-                total = _read_in_parallel(parallel, plan, found, progress)
+            quiet.enter_context(_collector_off())  # the rows come from our own workers
+            total = _read_in_parallel(parallel, plan, found, progress)
             sha256 = parallel.sha256
         else:
             digest = None if reader is not None else hashlib.sha256()
@@ -282,17 +282,20 @@ def _import(
             if reader is not None:
                 total += _add_reader_problems(reader.problems, found, originals)
             sha256 = reader.sha256 if reader is not None else digest.hexdigest() if digest is not None else ""
+            quiet.enter_context(_collector_off())  # from here on only our own code runs
         if progress is not None:
             progress(total)
         load_in_bulk(session, rows=total)  # before the first query: it decides how the transaction begins
-        with _collector_off():
-            plan.check(session, found)
-            if found and not skip_invalid:
-                raise _rejected(source, found, total)
-            # Phase two: write what passed.
-            if skip_invalid:
-                plan.propagate(found)
-            counts = plan.write(session, problems=found, now=now, source=source)
+        plan.check(session, found)
+        if found and not skip_invalid:
+            raise _rejected(source, found, total)
+        # Phase two: write what passed.
+        if skip_invalid:
+            plan.propagate(found)
+        counts = plan.write(session, problems=found, now=now, source=source)
+        # Free the plan's millions of objects while the collector is off: once it is on again, its first
+        # collection would otherwise walk every one of them (they were all made since it last ran).
+        del plan
     rejected = tuple(
         Rejection(line, field_name, reason, originals.get(line, {}))
         for line, items in sorted(found.by_line.items())

@@ -35,7 +35,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Session
 
-from goodwill.store.db import BULK_LOAD
+from goodwill.store.db import BULK_LOAD, defer_indexes
 from goodwill.store.types import UTCDateTime
 
 # Values per IN list: far below SQLite's and PostgreSQL's parameter limits, large enough to be few queries.
@@ -228,6 +228,7 @@ def insert_rows(
     names = [*columns, *(same or ())]
     if is_sqlite(session):
         sql = f"INSERT INTO {_name(table)} ({', '.join(names)}) VALUES ({', '.join('?' * len(names))})"
+        defer_indexes(session.connection(), _name(table))
         cursor = _cursor(session)
         # executemany takes the converted rows as they come: no list of a batch is built.
         cursor.executemany(sql, _sqlite_converter(table, columns, same)(rows))

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
@@ -16,6 +16,13 @@ from sqlalchemy.orm import Session, sessionmaker
 # enforced row by row but checked, all at once, when it commits (see `_configure_sqlite`).
 BULK_LOAD = "goodwill_bulk_load"
 _FOREIGN_KEYS_OFF = "goodwill_foreign_keys_off"  # in the pooled connection's info while they are
+# In the pooled connection's info during a bulk load: table → its indexes dropped until the commit (`defer_indexes`).
+_DEFERRED_INDEXES = "goodwill_deferred_indexes"
+# SQLite's page cache per connection, in KiB; a bulk load's transaction may use up to BULK_CACHE_KIB, so the
+# pages it writes stay in memory until its commit instead of being spilled to the WAL and read back. SQLite
+# allocates the cache as pages are used, and gives it back when the connection returns to the pool.
+CACHE_KIB = 65_536
+BULK_CACHE_KIB = 2_097_152
 
 
 def normalise_url(url: str) -> str:
@@ -47,7 +54,7 @@ def _configure_sqlite(engine: Engine) -> None:
             cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.execute("PRAGMA busy_timeout=30000")
-        cursor.execute("PRAGMA cache_size=-65536")
+        cursor.execute(f"PRAGMA cache_size=-{CACHE_KIB}")
         cursor.execute("PRAGMA temp_store=MEMORY")
         cursor.close()
 
@@ -58,21 +65,64 @@ def _configure_sqlite(engine: Engine) -> None:
             # (`_on_checkin`), every commit is preceded by a check of the whole database (`_on_commit`).
             connection.info[_FOREIGN_KEYS_OFF] = True
             connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
+            connection.exec_driver_sql(f"PRAGMA cache_size=-{BULK_CACHE_KIB}")
         connection.exec_driver_sql("BEGIN IMMEDIATE")
 
     @event.listens_for(engine, "commit")
     def _on_commit(connection: Any) -> None:
         if connection.info.get(_FOREIGN_KEYS_OFF):
-            check_foreign_keys(connection.connection.driver_connection)
+            driver = connection.connection.driver_connection
+            deferred = connection.info.pop(_DEFERRED_INDEXES, {})
+            restore_indexes(driver, [index for indexes in deferred.values() for index in indexes])
+            check_foreign_keys(driver)
+
+    @event.listens_for(engine, "rollback")
+    def _on_rollback(connection: Any) -> None:
+        connection.info.pop(_DEFERRED_INDEXES, None)  # the rollback brought them back
 
     @event.listens_for(engine, "checkin")
     def _on_checkin(dbapi_connection: Any, record: Any) -> None:
+        record.info.pop(_DEFERRED_INDEXES, None)
         if not record.info.pop(_FOREIGN_KEYS_OFF, False) or dbapi_connection is None:
             return
         dbapi_connection.rollback()  # the pool has already reset it; a PRAGMA needs no open transaction
         dbapi_connection.execute("PRAGMA foreign_keys=ON")
+        dbapi_connection.execute(f"PRAGMA cache_size=-{CACHE_KIB}")
         if dbapi_connection.execute("PRAGMA foreign_keys").fetchone() != (1,):  # pragma: no cover - defensive
             record.invalidate()  # never hand out a connection without foreign keys: a new one replaces it
+
+
+def defer_indexes(connection: Connection, table: str) -> None:
+    """In a bulk load on SQLite, drop `table`'s plain (non-unique) indexes until the commit, which builds them
+    again, in the same transaction, before it checks the foreign keys: one sort per index instead of a
+    lookup per row written. Unique indexes and primary keys stay, so every constraint and ON CONFLICT
+    clause works as always; a query meanwhile still finds the same rows, only without those indexes. A
+    rollback brings the indexes back with everything else. Outside a bulk load (or on PostgreSQL) nothing
+    changes.
+    """
+    info = connection.info
+    if not info.get(_FOREIGN_KEYS_OFF) or connection.dialect.name != "sqlite":
+        return
+    deferred: dict[str, list[tuple[str, str]]] = info.setdefault(_DEFERRED_INDEXES, {})
+    if table in deferred:
+        return
+    driver: sqlite3.Connection = connection.connection.driver_connection  # type: ignore[assignment]
+    listed = driver.execute(f'PRAGMA index_list("{table}")').fetchall()  # seq, name, unique, origin, partial
+    plain = [row[1] for row in listed if not row[2] and row[3] == "c"]  # made by CREATE INDEX, not UNIQUE
+    indexes = []
+    for name in plain:
+        (sql,) = driver.execute("SELECT sql FROM sqlite_master WHERE type = 'index' AND name = ?", (name,)).fetchone()
+        indexes.append((name, sql))
+        driver.execute(f'DROP INDEX "{name}"')
+    deferred[table] = indexes
+
+
+def restore_indexes(dbapi_connection: sqlite3.Connection, indexes: list[tuple[str, str]]) -> None:
+    """Create again the indexes `defer_indexes` dropped (those a savepoint's rollback has not already restored)."""
+    for name, sql in indexes:
+        exists = dbapi_connection.execute("SELECT 1 FROM sqlite_master WHERE type = 'index' AND name = ?", (name,))
+        if exists.fetchone() is None:
+            dbapi_connection.execute(sql)
 
 
 def check_foreign_keys(dbapi_connection: sqlite3.Connection) -> None:
