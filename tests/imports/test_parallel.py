@@ -5,6 +5,7 @@ from __future__ import annotations
 import gc
 import itertools
 import json
+import pickle
 from pathlib import Path
 
 import pytest
@@ -15,10 +16,12 @@ from goodwill.errors import InvalidInput
 from goodwill.flights.models import Flight
 from goodwill.imports import parallel
 from goodwill.imports import service as imports
-from goodwill.imports.rows import ImportKind
+from goodwill.imports.plans import PLANS, BookingsPlan
+from goodwill.imports.rows import BookingRow, ImportKind, clean
 from tests.imports.helpers import (
     EXAMPLE_FILES,
     NOW,
+    booking_row,
     census,
     csv_text,
     flight_row,
@@ -141,3 +144,23 @@ def test_a_worker_validates_its_piece_without_the_cyclic_collector(
     assert gc.isenabled()
     result = parallel._validate_piece(parallel._Task(str(path), FLIGHTS, "csv", tuple(header), piece))
     assert (seen, len(result.rows), gc.isenabled()) == ([False], 3, True)
+
+
+def test_a_piece_sends_each_equal_part_of_its_booking_rows_once() -> None:
+    pack = PLANS[ImportKind.BOOKINGS].packer()
+    rows = [
+        BookingRow.model_validate(clean(booking_row(**changes)))
+        for changes in (
+            {},  # Ana on segment 1
+            {"segment": 2, "journey": 2, "flight_number": "2", "origin": "FLL", "destination": "JFK"},
+            {"passenger_loyalty_number": "B6-1000-0002", "passenger_email": "bo@example.com"},  # Bo on segment 1
+        )
+    ]
+    ana_out, ana_back, bo_out = (pack(row) for row in rows)
+    assert [ana_out, ana_back, bo_out] == [BookingsPlan.pack(row) for row in rows]  # the same values as one by one
+    assert ana_out[1] is ana_back[1] is bo_out[1]  # the PNR's booking, once
+    assert ana_out[4] is ana_back[4]  # Ana, once for both her segments
+    assert ana_out[5] is bo_out[5]  # segment 1, once for both passengers
+    assert ana_out[5] is not ana_back[5]
+    once = pickle.loads(pickle.dumps([ana_out, ana_back, bo_out]))  # noqa: S301 - our own bytes
+    assert once[0][1] is once[2][1]  # and so they arrive

@@ -2,7 +2,7 @@
 
 The file is cut into pieces at line ends that are not inside a quoted CSV cell (an even number of quote
 characters before them). Each worker process reads its own piece, parses and validates its rows exactly as
-`RowReader` and the row schemas do, and sends back what the plan keeps of each row (`Plan.pack`) and the
+`RowReader` and the row schemas do, and sends back what the plan keeps of each row (`Plan.packer`) and the
 problems.
 The main process receives the pieces in file order and does what needs the whole file (duplicates, PNRs,
 references), so the outcome is the same as reading the file in one process, only sooner. Nothing here
@@ -135,7 +135,7 @@ def _validate(task: _Task) -> PieceResult:
         return result
     schema = ROW_SCHEMAS[task.kind]
     validate = schema.model_validate
-    pack = PLANS[task.kind].pack
+    pack = PLANS[task.kind].packer()
     if task.fmt == "csv":
         records: Iterator[tuple[int, dict[str, Any]]] = csv_rows(
             csv.reader(io.StringIO(text, newline=""), strict=False),

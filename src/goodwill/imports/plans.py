@@ -15,7 +15,7 @@ Problems go to a `Problems` collector keyed by line. A booking is imported whole
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from operator import itemgetter
@@ -93,6 +93,9 @@ class Plan(Protocol):
     @staticmethod
     def pack(row: Any) -> Any: ...
 
+    @classmethod
+    def packer(cls) -> Callable[[Any], Any]: ...
+
     def add(self, line: int, row: Any, problems: Problems) -> None: ...
 
     def check(self, session: Session, problems: Problems) -> None: ...
@@ -145,6 +148,10 @@ class _KeepsRows:
     @staticmethod
     def pack(row: Any) -> Any:
         return row
+
+    @classmethod
+    def packer(cls) -> Callable[[Any], Any]:
+        return cls.pack
 
 
 def _first_difference(names: tuple[str, ...], a: tuple[Any, ...], b: tuple[Any, ...]) -> str:
@@ -281,6 +288,8 @@ _PAX_FIELDS = (
 _SEGMENT_FIELDS = ("journey", "carrier", "flight_number", "flight_date", "origin", "destination", "cabin", "fare_class")
 
 
+# How many distinct parts of rows `BookingsPlan.packer` remembers at most.
+SHARED_PARTS = 200_000
 # Where each value sits in the tuples a PNR keeps of its segments.
 _S = {name: i for i, name in enumerate(_SEGMENT_FIELDS)}
 _FLIGHT = slice(_S["carrier"], _S["flight_date"] + 1)  # carrier, number, date: a FlightKey's values
@@ -318,20 +327,39 @@ class BookingsPlan:
     @staticmethod
     def pack(row: BookingRow) -> tuple[Any, ...]:
         """What a PNR needs of a row: its booking's, passenger's and segment's values, and its bags. Pure."""
-        values = row.__dict__  # the validated fields, read at C speed (a million rows go through here)
-        currency = values["currency"]
-        booked_at = values["booked_at"].astimezone(UTC)  # a plain UTC instant: same value, cheaper to send
-        person = _PERSON(values)
-        return (
-            values["pnr"],
-            (values["booking_channel"], values["agency_code"], booked_at, currency),
-            person[0] or person[1] or "",  # loyalty number, else email
-            values["segment"],
+        return BookingsPlan.packer()(row)
+
+    @classmethod
+    def packer(cls) -> Callable[[BookingRow], tuple[Any, ...]]:
+        """`pack` for the many rows of a piece of a file: equal parts of them (a PNR's booking on each of its
+        rows, a passenger on each of their segments, a flight's segment on each of its passengers) come out
+        as one object. A worker sends its piece in one pickle, which then holds each such part once: less to
+        pickle, send and read back, and the main process keeps it once."""
+        shared: dict[tuple[Any, ...], tuple[Any, ...]] = {}
+        share = shared.setdefault
+
+        def pack(row: BookingRow) -> tuple[Any, ...]:
+            if len(shared) > SHARED_PARTS:
+                shared.clear()  # equal parts are mostly near each other: keep the memo small
+            values = row.__dict__  # the validated fields, read at C speed (a million rows go through here)
+            currency = values["currency"]
+            booked_at = values["booked_at"].astimezone(UTC)  # a plain UTC instant: same value, cheaper to send
+            booking = (values["booking_channel"], values["agency_code"], booked_at, currency)
+            person = _PERSON(values)
             # The fare is compared as an amount: 120.5 and 120.50 are one fare.
-            (*person, fare_minor(values["fare_paid"], currency), *_TICKET(values)),
-            _SEGMENT(values),
-            values["bag_tags"],
-        )
+            passenger = (*person, fare_minor(values["fare_paid"], currency), *_TICKET(values))
+            segment = _SEGMENT(values)
+            return (
+                values["pnr"],
+                share(booking, booking),
+                person[0] or person[1] or "",  # loyalty number, else email
+                values["segment"],
+                share(passenger, passenger),
+                share(segment, segment),
+                values["bag_tags"],
+            )
+
+        return pack
 
     def add(self, line: int, row: tuple[Any, ...], problems: Problems) -> None:
         code, booking, key, number, passenger, segment, bag_tags = row

@@ -342,7 +342,7 @@ def _read(
     """Validate each row and hand the valid ones to the plan; returns the number of rows."""
     schema = ROW_SCHEMAS[kind]
     validate = plan.parse
-    pack = plan.pack
+    pack = plan.packer()
     add = plan.add
     total = 0
     for line, raw in rows:
