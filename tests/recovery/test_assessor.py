@@ -48,20 +48,24 @@ def test_a_remembered_assessment_is_the_one_assess_gives(people: list[dict[str, 
     for p in people:
         facts = measure(_disruption(p))  # type: ignore[arg-type]
         assert assessor(facts) == assess(POLICIES, facts)
-    assert assessor.decided <= len(people) * len(POLICIES)
+    assert assessor.paths <= len(people) * len(POLICIES)
 
 
 def test_fares_no_rule_reads_are_one_assessment_and_a_fare_a_rule_pays_a_share_of_is_two() -> None:
     assessor = Assessor(POLICIES)
     for fare in ("89.00", "150.00", "420.50"):
         assessor(measure(disruption("JFK-BOS", event=Event.CANCELLATION, fare=fare)))
-    assert assessor.decided == len(POLICIES)  # a cancellation's credits and rights do not depend on the fare
+    # A cancellation's credits and rights do not depend on the fare: one path per policy, each grant once.
+    assert assessor.paths == len(POLICIES)
+    once = assessor.grants
     bumped = []
     for fare in ("89.00", "150.00"):
-        before = assessor.decided
+        paths, grants = assessor.paths, assessor.grants
         bumped.append(assessor(measure(disruption("JFK-BOS", event=Event.DENIED_BOARDING, delay=250, fare=fare))))
-    # US DOT pays a share of the fare to someone denied boarding: for another fare it alone decides again.
-    assert assessor.decided == before + 1
+    # US DOT pays a share of the fare to someone denied boarding: another fare takes the same path and only
+    # that rule's amount is computed again.
+    assert (assessor.paths, assessor.grants) == (paths, grants + 1)
+    assert grants > once
     assert bumped[0].payments != bumped[1].payments
 
 

@@ -22,9 +22,10 @@ from __future__ import annotations
 
 import contextlib
 import string
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from decimal import ROUND_HALF_UP, Decimal
+from functools import partial
 from typing import Any
 
 from goodwill.flights.geo import EU261_AREA, UK
@@ -287,26 +288,40 @@ def _rule_grant(policy: Policy, rule: Rule, facts: Facts) -> Grant:
 
 def decide(policy: Policy, facts: Facts) -> Decision:
     """Apply one policy to one passenger's disruption."""
+    path = rules_that_hold(policy, facts)
+    if isinstance(path, Decision):
+        return path
+    found, rules = path
+    return grant(policy, found, [_rule_grant(policy, rule, facts) for rule in rules])
+
+
+def rules_that_hold(policy: Policy, facts: Facts) -> Decision | tuple[Scope, tuple[Rule, ...]]:
+    """The policy's scope and the rules whose conditions hold; a Decision when the policy does not apply."""
     found = scope(policy, facts)
     day = facts["flight_date"]
     if not found.applies or not policy.in_force.covers(day):
         reason = found.reason if not found.applies else f"{policy.name} is not in force on {day.isoformat()}"
         return Decision(policy.id, policy.regime, policy.kind, Scope(False, "", reason))
-    grants: list[Grant] = []
-    for rule in policy.rules:
-        if not rule.in_force.covers(day) or not holds(rule.when, facts):
-            continue
-        if any(holds(conditions, facts) for conditions in rule.unless):
-            continue
-        grants.append(_rule_grant(policy, rule, facts))
+    rules = tuple(
+        rule
+        for rule in policy.rules
+        if rule.in_force.covers(day)
+        and holds(rule.when, facts)
+        and not any(holds(conditions, facts) for conditions in rule.unless)
+    )
+    return found, rules
+
+
+def grant(policy: Policy, found: Scope, grants: list[Grant]) -> Decision:
+    """The decision from the grants of the rules that hold."""
     # Within a group, only the highest compensation is paid; the others stay visible as superseded.
     best: dict[str, Grant] = {}
-    for grant in grants:
-        if grant.compensation is None:
+    for g in grants:
+        if g.compensation is None:
             continue
-        current = best.get(grant.group)
-        if current is None or (current.compensation and grant.compensation.minor > current.compensation.minor):
-            best[grant.group] = grant
+        current = best.get(g.group)
+        if current is None or (current.compensation and g.compensation.minor > current.compensation.minor):
+            best[g.group] = g
     kept = [
         g if g.compensation is None or best.get(g.group) is g else replace(g, superseded_by=best[g.group].rule_id)
         for g in grants
@@ -407,53 +422,95 @@ class _Noting(dict[str, Any]):
 _Key = tuple[tuple[Any, ...], tuple[type, ...]]  # the facts a decision read, and their types
 
 
+class _Memory:
+    """Results remembered by the facts their computation read (noted as it ran, plus `shown`)."""
+
+    def __init__(self, shown: frozenset[str] = frozenset()) -> None:
+        self.shown = shown
+        self.known: dict[tuple[str, ...], dict[_Key, Any]] = {}
+        self.last: tuple[str, ...] = ()
+        self.computed = 0
+
+    def recall(self, facts: Facts, compute: Callable[[Facts], Any]) -> Any:
+        get = facts.get
+        known = self.known
+        try:
+            # The way the last passenger went first: the next one most often goes alike.
+            names = self.last
+            if names in known:
+                values = tuple(map(get, names))
+                found = known[names].get((values, tuple(map(type, values))))
+                if found is not None:
+                    return found
+            for names, results in known.items():
+                values = tuple(map(get, names))
+                # With the types: 1, 1.0 and True are equal but are shown differently.
+                found = results.get((values, tuple(map(type, values))))
+                if found is not None:
+                    self.last = names
+                    return found
+        except TypeError:  # a fact that cannot be a key (a list): compute without the memory
+            return compute(facts)
+        noting = _Noting(facts)
+        noting.seen = set(self.shown)
+        result = compute(noting)
+        names = tuple(sorted(noting.seen))
+        values = tuple(map(get, names))
+        with contextlib.suppress(TypeError):  # a fact that cannot be a key: not remembered
+            known.setdefault(names, {})[(values, tuple(map(type, values)))] = result
+            self.last = names
+        self.computed += 1
+        return result
+
+
 class Assessor:
     """`assess` with a memory, for the many passengers of one event.
 
-    `decide` is deterministic and reads facts only by name, so a passenger whose facts agree with an earlier
-    one's on every fact that policy's decision read (noted as it ran, plus what its explanations can show)
-    takes the same path through the policy and gets the same decision, to the word. Each policy remembers
-    on its own: passengers of one flight differ mostly in what few rules read (a fare, where a rule pays a
-    share of it), so the other policies decide once per flight.
+    The engine is deterministic and reads facts only by name, so a computation repeated on facts that agree
+    with an earlier one's on every fact it read (noted as it ran, plus what explanations can show) gives
+    the same result, to the word. Each policy remembers which rules hold (`rules_that_hold`), and each rule
+    what it grants (its amount, reductions and explanation): passengers of one flight take one path through
+    a policy, and differ at most in the amount of a rule that pays a share of their fare.
     """
 
     def __init__(self, policies: Iterable[Policy]) -> None:
         self.policies = tuple(policies)
-        self._shown = [template_reads([policy]) for policy in self.policies]
-        self._memo: list[dict[tuple[str, ...], dict[_Key, Decision]]] = [{} for _ in self.policies]
-        self._last: list[tuple[str, ...]] = [() for _ in self.policies]
-        self.decided = 0
+        self._paths = [_Memory() for _ in self.policies]
+        self._grants = {
+            id(rule): _Memory(frozenset(_template_reads(rule.explain or rule.summary or rule.basis)))
+            for policy in self.policies
+            for rule in policy.rules
+        }
+        self._decisions: dict[tuple[int, ...], tuple[Any, list[Grant], Decision]] = {}
+
+    @property
+    def paths(self) -> int:
+        """How many paths through a policy (which rules hold) were computed rather than remembered."""
+        return sum(m.computed for m in self._paths)
+
+    @property
+    def grants(self) -> int:
+        """How many rules' grants were computed rather than remembered."""
+        return sum(m.computed for m in self._grants.values())
 
     def __call__(self, facts: Facts) -> Assessment:
-        return combine([self._decide(i, facts) for i in range(len(self.policies))])
+        return combine(
+            [self._decide(policy, memory, facts) for policy, memory in zip(self.policies, self._paths, strict=True)]
+        )
 
-    def _decide(self, i: int, facts: Facts) -> Decision:
-        get = facts.get
-        memo = self._memo[i]
-        try:
-            # The way the last passenger went through this policy first: the next one most often goes alike.
-            names = self._last[i]
-            if names in memo:
-                values = tuple(map(get, names))
-                found = memo[names].get((values, tuple(map(type, values))))
-                if found is not None:
-                    return found
-            for names, known in memo.items():
-                values = tuple(map(get, names))
-                # With the types: 1, 1.0 and True are equal but are shown differently.
-                found = known.get((values, tuple(map(type, values))))
-                if found is not None:
-                    self._last[i] = names
-                    return found
-        except TypeError:  # a fact that cannot be a key (a list): decide without the memory
-            return decide(self.policies[i], facts)
-        noting = _Noting(facts)
-        noting.seen = set(self._shown[i])
-        result = decide(self.policies[i], noting)
-        names = tuple(sorted(noting.seen))
-        self._last[i] = names
-        values = tuple(map(get, names))
-        with contextlib.suppress(TypeError):  # a fact that cannot be a key: not remembered
-            memo.setdefault(names, {})[(values, tuple(map(type, values)))] = result
-        self.decided += 1
-        return result
+    def _decide(self, policy: Policy, memory: _Memory, facts: Facts) -> Decision:
+        path = memory.recall(facts, partial(rules_that_hold, policy))
+        if isinstance(path, Decision):
+            return path
+        found, rules = path
+        grants: list[Grant] = [
+            self._grants[id(rule)].recall(facts, partial(_rule_grant, policy, rule)) for rule in rules
+        ]
+        # The same path and grants (remembered objects) make the same decision.
+        key = (id(path), *map(id, grants))
+        seen = self._decisions.get(key)
+        if seen is not None and seen[0] is path and all(a is b for a, b in zip(seen[1], grants, strict=True)):
+            return seen[2]
+        decision = grant(policy, found, grants)
+        self._decisions[key] = (path, grants, decision)
+        return decision

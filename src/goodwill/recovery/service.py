@@ -399,14 +399,15 @@ _KEPT_FACTS = (
 
 def _stored(session: Session, passengers: set[uuid.UUID], prefixes: set[str]) -> dict[str, Granted]:
     """The stored claims of these passengers whose keys start with one of `prefixes` (passenger:booking:journey)."""
+    # The keys alone first (plain strings: a passenger's other journeys cost little), then the matching rows.
     matched = [
-        entitlement_id
-        for entitlement_id, key in select_in(
+        key
+        for (key,) in select_in(
             session,
-            lambda b: select(Entitlement.id, Entitlement.idempotency_key).where(Entitlement.passenger_id.in_(b)),
+            lambda b: select(Entitlement.idempotency_key).where(Entitlement.passenger_id.in_(b)),
             passengers,
         )
-        if ":".join(key.split(":")[:3]) in prefixes
+        if _prefix(key) in prefixes
     ]
     rows = list(
         select_in(
@@ -419,7 +420,7 @@ def _stored(session: Session, passengers: set[uuid.UUID], prefixes: set[str]) ->
                 Entitlement.currency,
                 Entitlement.facts,
                 Entitlement.passenger_id,
-            ).where(Entitlement.id.in_(b)),
+            ).where(Entitlement.idempotency_key.in_(b)),
             matched,
         )
     )
