@@ -83,6 +83,30 @@ def test_posting_an_event_settles_its_passengers_once(client: TestClient, app: F
     assert worse["moved"] == {"GBP cash": "-1040.00 GBP"}
 
 
+def test_what_the_airline_did_comes_with_the_event_and_the_rules_measure_it(client: TestClient, app: FastAPI) -> None:
+    """LHR-JFK cancelled, passengers told 5 hours ahead, re-routed: UK261 Art 7(2) halves the GBP 520 when the
+    re-route arrives within 4 hours; Art 5(1)(c)(iii) owes nothing when it departs within 1 hour of the
+    schedule and arrives within 2."""
+    integration = bearer(app, Role.INTEGRATION)
+    cancel = {**EVENT, "event_id": "OPS-9", "type": "cancellation", "departure_delay_minutes": None,
+              "arrival_delay_minutes": None, "notice_given_at": "2026-02-14T03:30:00+00:00",
+              "reroute_departs_minutes": 60, "reroute_arrives_minutes": 150}  # fmt: skip
+    first = client.post("/api/v1/flight-events", json=cancel, headers=integration)
+    assert first.status_code == 200, first.text
+    assert first.json()["moved"]["GBP cash"] == "520.00 GBP"  # Cy and Dee, GBP 260 each
+    sooner = {**cancel, "revision": 2, "reroute_arrives_minutes": 90}
+    second = client.post("/api/v1/flight-events", json=sooner, headers=integration).json()
+    assert second["moved"]["GBP cash"] == "-520.00 GBP"
+    changed = client.post("/api/v1/flight-events", json={**sooner, "reroute_arrives_minutes": 100}, headers=integration)
+    assert changed.status_code == 400, changed.text  # other facts at the same revision: send the next one
+    assert "send the change as revision 3" in changed.text
+    stray = client.post(
+        "/api/v1/flight-events", json={**cancel, "event_id": "OPS-10", "tarmac_phase": "arrival"}, headers=integration
+    )
+    assert stray.status_code == 400
+    assert "tarmac_phase" in stray.text
+
+
 def test_a_bad_event_is_refused_with_its_field(client: TestClient, app: FastAPI) -> None:
     response = client.post(
         "/api/v1/flight-events",

@@ -7,7 +7,7 @@ events) and works with a few queries per thousand records, never one ORM object 
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, datetime
 from functools import lru_cache
 from typing import Any, NamedTuple, cast
@@ -82,6 +82,7 @@ class EventRecord(NamedTuple):
     passenger_id: uuid.UUID | None
     bag_id: uuid.UUID | None
     note: str | None
+    details: Mapping[str, Any] = {}  # never mutated: what the airline did and the passenger chose (JSON values)
 
 
 class StoredEvent(NamedTuple):
@@ -280,8 +281,8 @@ def record_flight_events(session: Session, *, events: Sequence[EventRecord], now
     insert_rows(
         session,
         FlightEvent.__table__,
-        ("id", "created_at", "updated_at", "details", *_EVENT_COLUMNS),
-        ((event_id, now, now, {}, *record) for event_id, record in zip(ids, inserts, strict=True)),
+        ("id", "created_at", "updated_at", *_EVENT_COLUMNS),
+        ((event_id, now, now, *record) for event_id, record in zip(ids, inserts, strict=True)),
     )
     update_rows(session, FlightEvent.__table__, (*_EVENT_COLUMNS, "updated_at"), updates)
     _follow_events(session, flight_ids=touched, now=now)

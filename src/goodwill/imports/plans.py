@@ -577,6 +577,7 @@ class EventsPlan(_KeepsRows):
                 passengers.get(line),
                 bags[r.bag_tag][0] if r.bag_tag else None,
                 r.note,
+                r.details,
             )
         stored = flights.find_events(session, external_ids=[r.external_id for r in self.records.values()])
         for line, record in self.records.items():

@@ -374,6 +374,27 @@ class Cause(StrEnum):
     UNKNOWN = "unknown"
 
 
+class TarmacPhase(StrEnum):
+    DEPARTURE = "departure"
+    ARRIVAL = "arrival"
+
+
+# The event fields kept in the event's `details` rather than columns of their own.
+EVENT_DETAILS = (
+    "reroute_departs_minutes",
+    "reroute_arrives_minutes",
+    "final_arrival_delay_minutes",
+    "onward_departure_delay_minutes",
+    "alternate_within_minutes",
+    "tarmac_phase",
+    "voluntary",
+    "refund_chosen",
+    "bag_delay_hours",
+    "bag_report_filed",
+    "bag_fee_paid",
+)
+
+
 class EventRow(_Row):
     """Something that happened to a flight. `event_id` is the sender's id: a higher `revision` updates it."""
 
@@ -398,6 +419,39 @@ class EventRow(_Row):
         str | None, StringConstraints(to_upper=True), _short("tag of the bag concerned", max_length=12)
     ] = None
     note: Annotated[str | None, _short("free text", max_length=2000)] = None
+    # What the airline did and what the passenger chose: facts some rules measure (see `details`).
+    reroute_departs_minutes: Annotated[
+        int | None, _short("the re-route offered departs this many minutes after the scheduled departure", ge=-1440)
+    ] = None
+    reroute_arrives_minutes: Annotated[
+        int | None, _short("the re-route arrives this many minutes after the scheduled arrival", ge=-1440)
+    ] = None
+    final_arrival_delay_minutes: Annotated[
+        int | None, _short("for connecting passengers: their delay at the final destination", ge=-600, le=10080)
+    ] = None
+    onward_departure_delay_minutes: Annotated[
+        int | None, _short("for connecting passengers: how late their onward flight departs", ge=0, le=10080)
+    ] = None
+    alternate_within_minutes: Annotated[
+        int | None, _short("an alternative flight was offered departing within this many minutes", ge=0)
+    ] = None
+    tarmac_phase: Annotated[
+        TarmacPhase | None, BeforeValidator(_lower), _short("departure or arrival (with tarmac_minutes)")
+    ] = None
+    voluntary: Annotated[bool | None, _short("denied boarding: the passenger volunteered (true/false)")] = None
+    refund_chosen: Annotated[bool | None, _short("the passenger chose a refund over re-routing (true/false)")] = None
+    bag_delay_hours: Annotated[float | None, _short("bag_mishandled: hours until the bag was delivered", ge=0)] = None
+    bag_report_filed: Annotated[bool | None, _short("bag_mishandled: a report was filed (true/false)")] = None
+    bag_fee_paid: Annotated[
+        str | None,
+        StringConstraints(pattern=r"^\d{1,7}(\.\d{1,3})?$"),
+        _short("bag_mishandled: the bag fee paid, in major units of the booking's currency, e.g. 35.00"),
+    ] = None
+
+    @property
+    def details(self) -> dict[str, Any]:
+        """The facts beyond the event's own columns, as stored in the event's `details` (JSON values)."""
+        return {name: getattr(self, name) for name in EVENT_DETAILS if getattr(self, name) is not None}
 
     @model_validator(mode="after")
     def _fields_for_type(self) -> EventRow:
@@ -420,6 +474,13 @@ class EventRow(_Row):
             )
         if self.type == EventType.BAG_MISHANDLED and self.bag_tag is None:
             raise FieldProblem("bag_tag", "bag_mishandled needs bag_tag")
+        if self.tarmac_phase is not None and self.tarmac_minutes is None:
+            raise FieldProblem("tarmac_phase", "tarmac_phase goes with tarmac_minutes")
+        if self.voluntary is not None and self.type != EventType.DENIED_BOARDING:
+            raise FieldProblem("voluntary", "voluntary is for denied_boarding")
+        for name in ("bag_delay_hours", "bag_report_filed", "bag_fee_paid"):
+            if getattr(self, name) is not None and self.type != EventType.BAG_MISHANDLED:
+                raise FieldProblem(name, f"{name} is for bag_mishandled")
         if self.reported_at is not None and self.reported_at < self.occurred_at:
             raise FieldProblem("reported_at", "reported_at is before occurred_at")
         return self

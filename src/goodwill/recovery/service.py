@@ -281,11 +281,11 @@ def _disruption(
 def _paid(t: _Traveller, details: dict[str, Any]) -> tuple[Money | None, Money | None, Money | None]:
     """What the passenger paid: the one-way fare, the round trip's (a two-journey booking), a bag fee."""
     one_way = t.fare_minor // t.journeys_in_booking
-    bag_fee = details.get("bag_fee_minor")
+    bag_fee = details.get("bag_fee_paid")  # major units of the booking's currency (the events format)
     return (
         Money(one_way, t.currency) if one_way else None,
         Money(t.fare_minor, t.currency) if t.journeys_in_booking == 2 else None,
-        Money(int(bag_fee), t.currency) if bag_fee else None,
+        Money.parse(str(bag_fee), t.currency) if bag_fee else None,
     )
 
 
