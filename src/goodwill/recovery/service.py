@@ -623,13 +623,15 @@ def _apply_all(
     event_type = {id(report): event.type for _p, event, report in items}
     if not planned:
         return
-    # Money: vouchers first (entries point at them), then the ledger entries.
+    # Money: vouchers first (entries point at them), then the ledger entries. A claim created just now has
+    # no entries yet (they point at its row); the others' keys are looked up, so a replay writes nothing.
+    created = {o.claim_key for o, _revision, _event in new}
     existing_keys = {
         key
         for (key,) in select_in(
             session,
             lambda b: select(LedgerEntry.idempotency_key).where(LedgerEntry.idempotency_key.in_(b)),
-            [m.key for m, _r in planned],
+            [m.key for m, _r in planned if m.claim_key not in created],
         )
     }
     moves = [(m, report) for m, report in planned if m.key not in existing_keys]

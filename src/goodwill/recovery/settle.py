@@ -25,7 +25,7 @@ import hashlib
 import json
 import uuid
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from typing import Any
 
@@ -106,6 +106,18 @@ def remember(owed: Owed) -> dict[str, Any]:
     }
 
 
+def _fingerprint(by_event: Mapping[str, Mapping[str, Any]]) -> str:
+    return json.dumps(
+        {t: [e["rule_id"], e["amount_minor"], e["currency"], e["form"]] for t, e in by_event.items()}, sort_keys=True
+    )
+
+
+@lru_cache(maxsize=4096)
+def _alone(event_type: str, rule_id: str, amount_minor: int | None, currency: str | None, form: str | None) -> str:
+    return _fingerprint({event_type: {"rule_id": rule_id, "amount_minor": amount_minor, "currency": currency,
+                                      "form": form}})  # fmt: skip
+
+
 def merge_pay(
     claim_key: str,
     event_type: str,
@@ -124,6 +136,11 @@ def merge_pay(
     the claim as it stands, or None when no event owes it any more. Ties go to the event type first in
     alphabetical order, so the result does not depend on the order events arrived in.
     """
+    if now is not None and all(t == event_type for t in memory):  # this event alone (most claims): the same, faster
+        entry = remember(now)
+        facts = {**entry["facts"], "paid_for": event_type, "by_event": {event_type: entry}}
+        alone = _alone(event_type, now.rule_id, now.amount_minor, now.currency, now.form)
+        return replace(now, facts=facts, memory=alone)
     by_event = {t: dict(m) for t, m in memory.items() if t != event_type}
     if now is not None:
         by_event[event_type] = remember(now)
@@ -131,9 +148,7 @@ def merge_pay(
         return None
     winner = max(sorted(by_event), key=lambda t: by_event[t]["amount_minor"] or 0)
     m = by_event[winner]
-    fingerprint = json.dumps(
-        {t: [e["rule_id"], e["amount_minor"], e["currency"], e["form"]] for t, e in by_event.items()}, sort_keys=True
-    )
+    fingerprint = _fingerprint(by_event)
     return Owed(
         claim_key,
         passenger_id,
