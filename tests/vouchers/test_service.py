@@ -423,6 +423,14 @@ class TestCodes:
         assert len(codes) == 200
         assert all(CODE.match(c) for c in codes)
 
+    def test_a_code_is_one_draw_written_in_the_alphabet_and_every_character_comes_up_everywhere(self) -> None:
+        assert pure.new_code(randbelow=lambda n: 0) == "GW-2222-2222"
+        assert pure.new_code(randbelow=lambda n: n - 1) == "GW-ZZZZ-ZZZZ"
+        assert pure.new_code(randbelow=lambda n: 1) == "GW-3222-2222"
+        codes = [pure.new_code().replace("-", "")[2:] for _ in range(3000)]
+        for position in range(8):
+            assert {c[position] for c in codes} == set(pure.CODE_ALPHABET)
+
     @pytest.mark.parametrize(
         ("typed", "code"),
         [(" gw-7kq4-mz2p ", "GW-7KQ4-MZ2P"), ("GW7KQ4MZ2P", "GW-7KQ4-MZ2P"), ("gw 7kq4 mz2p", "GW-7KQ4-MZ2P")],
