@@ -2,17 +2,23 @@
 
 from __future__ import annotations
 
+import multiprocessing
+import os
+import sqlite3
 import uuid
+from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta, timezone
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import Engine, func, select
+from sqlalchemy.exc import IntegrityError, StatementError
 from sqlalchemy.orm import Session
 
 from goodwill.customers.models import Passenger
 from goodwill.kit.ids import new_ids
 from goodwill.store import bulk
 from goodwill.store.bulk import IN_CHUNK, delete_rows, insert_rows, select_in, update_rows
+from goodwill.store.db import make_session_factory, unit_of_work
 
 COLUMNS = ("id", "created_at", "updated_at", "first_name", "last_name", "name_key", "language", "tier",
            "tier_since", "date_of_birth", "home_airport", "preferences", "lifetime_revenue_minor",
@@ -95,3 +101,72 @@ def test_select_in_reads_the_table_once_when_that_is_cheaper(session: Session, m
     found = {row[0] for row in select_in(session, by_chunk, ids[:3], scan=(everything, Passenger.__table__))}
     assert found == set(ids[:3])
     assert len(queries) == 1
+
+
+# ---- rows made by a helper process (`insert_rows(pure=True)`) -----------------------------------------------
+
+
+@pytest.fixture
+def small_batches(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(bulk, "HELPER_BATCH", 3)
+
+
+def made_by(ids: list[uuid.UUID], *, naive_at: int | None = None) -> Iterator[tuple]:
+    """Passenger rows, each named after the process that made it; the row at `naive_at` has a naive instant."""
+    for n, pid in enumerate(ids):
+        row = passenger(pid)
+        at = datetime(2013, 2, 8) if n == naive_at else row[1]  # noqa: DTZ001 - naive on purpose
+        yield (pid, at, row[2], str(os.getpid()), *row[4:])
+
+
+@pytest.mark.usefixtures("small_batches")
+def test_rows_past_the_first_batch_are_made_by_a_helper_and_written_here(session: Session) -> None:
+    ids = new_ids(11)
+    assert insert_rows(session, Passenger.__table__, COLUMNS, made_by(ids), pure=True) == 11
+    rows = session.execute(select(Passenger.id, Passenger.first_name, Passenger.created_at, Passenger.preferences))
+    found = {pid: rest for pid, *rest in rows}
+    assert set(found) == set(ids)
+    makers = [found[pid][0] for pid in ids]
+    here = str(os.getpid())
+    if bulk.is_sqlite(session):
+        assert makers[:3] == [here] * 3  # the first batch is made here, while the helper starts
+        assert len(set(makers[3:])) == 1
+        assert here not in makers[3:]
+    else:
+        assert makers == [here] * 11  # PostgreSQL: everything here
+    assert all(
+        rest[1:] == [datetime(2013, 2, 8, 11, 30, 15, 120, tzinfo=UTC), {"seat": "aisle", "meals": ["vgml"]}]
+        for rest in found.values()
+    )
+    assert not multiprocessing.active_children()
+
+
+@pytest.mark.usefixtures("small_batches")
+def test_without_a_safe_fork_every_row_is_made_here(session: Session, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(bulk, "fork_is_safe", lambda: False)
+    ids = new_ids(8)
+    assert insert_rows(session, Passenger.__table__, COLUMNS, made_by(ids), pure=True) == 8
+    assert set(session.scalars(select(Passenger.first_name))) == {str(os.getpid())}
+
+
+@pytest.mark.usefixtures("small_batches")
+def test_a_problem_the_helper_meets_late_is_raised_here_and_nothing_is_kept(url_engine: Engine) -> None:
+    factory = make_session_factory(url_engine)
+    refused = pytest.raises((ValueError, StatementError), match="naive datetime refused")
+    with refused, unit_of_work(factory) as session:
+        insert_rows(session, Passenger.__table__, COLUMNS, made_by(new_ids(20), naive_at=16), pure=True)
+    assert not multiprocessing.active_children()
+    with unit_of_work(factory) as session:
+        assert session.scalar(select(func.count()).select_from(Passenger)) == 0  # the batches written went too
+
+
+@pytest.mark.usefixtures("small_batches")
+def test_a_write_that_fails_here_stops_the_helper(url_engine: Engine) -> None:
+    factory = make_session_factory(url_engine)
+    ids = new_ids(30)
+    ids[5] = ids[1]  # the second batch repeats a row of the first
+    with pytest.raises((sqlite3.IntegrityError, IntegrityError)), unit_of_work(factory) as session:
+        insert_rows(session, Passenger.__table__, COLUMNS, made_by(ids), pure=True)
+    assert not multiprocessing.active_children()
+    with unit_of_work(factory) as session:
+        assert session.scalar(select(func.count()).select_from(Passenger)) == 0

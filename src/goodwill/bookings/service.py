@@ -134,6 +134,7 @@ def _insert_bookings(session: Session, records: list[BookingRecord], now: dateti
             for booking_id, r in zip(booking_ids, records, strict=True)
         ),
         same={**created, "status": "active"},
+        pure=True,
     )
     # Each table's ids are made at once, then handed out in the order the rows are written.
     ids = iter(new_ids(sum([len(r.passengers) for r in records])))
@@ -143,6 +144,7 @@ def _insert_bookings(session: Session, records: list[BookingRecord], now: dateti
         ("id", "booking_id", *BookingPassengerRecord._fields),
         ((next(ids), b, *p) for b, r in zip(booking_ids, records, strict=True) for p in r.passengers),
         same=created,
+        pure=True,
     )
     ids = iter(new_ids(sum([len(r.segments) for r in records])))
     insert_rows(
@@ -151,6 +153,7 @@ def _insert_bookings(session: Session, records: list[BookingRecord], now: dateti
         ("id", "booking_id", *SegmentRecord._fields),
         ((next(ids), b, *s) for b, r in zip(booking_ids, records, strict=True) for s in r.segments),
         same={**created, "status": SegmentStatus.CONFIRMED.value},
+        pure=True,
     )
     bags = sorted(
         [(bag, b, r.currency) for b, r in zip(booking_ids, records, strict=True) if r.bags for bag in r.bags],
@@ -162,6 +165,7 @@ def _insert_bookings(session: Session, records: list[BookingRecord], now: dateti
         ("id", "booking_id", *BagRecord._fields, "currency"),
         ((i, b, *bag, currency) for i, (bag, b, currency) in zip(new_ids(len(bags)), bags, strict=True)),
         same={**created, "status": BagStatus.CHECKED.value, "fee_minor": 0},
+        pure=True,
     )
 
 

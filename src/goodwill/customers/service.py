@@ -238,6 +238,7 @@ def _insert_identities(
             for identity_id, (passenger_id, key, primary) in zip(ids, owned, strict=True)
         ),
         same={"created_at": now, "updated_at": now, "platform": None, "verified": False, "source": source},
+        pure=True,
     )
 
 
@@ -315,6 +316,7 @@ def resolve_travellers(
             "revenue_currency": "USD",
             "status": PassengerStatus.ACTIVE.value,
         },
+        pure=True,
     )
     _insert_identities(session, identities, now=now, source="booking")
     return result, len(rows), len(merges)

@@ -19,8 +19,6 @@ import io
 import json
 import multiprocessing
 import os
-import sys
-import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -32,6 +30,7 @@ from goodwill.errors import InvalidInput
 from goodwill.imports.plans import PLANS
 from goodwill.imports.reader import RowProblem, check_header, csv_rows
 from goodwill.imports.rows import ROW_SCHEMAS, ImportKind, clean, columns, problems
+from goodwill.kit.processes import fork_is_safe
 
 # A file at least this large is read by several processes (when there are several cores).
 PARALLEL_FROM_BYTES = 16_000_000
@@ -178,10 +177,9 @@ def _json_rows(text: str, first_line: int, unreadable: list[RowProblem]) -> Iter
 def _start_method() -> str:
     """fork where it is safe (Linux, no other thread that could hold a lock at the fork, such as a progress
     bar's), else a fresh interpreter per worker (slower to start, which a large file pays back)."""
-    methods = multiprocessing.get_all_start_methods()
-    if sys.platform.startswith("linux") and threading.active_count() == 1 and "fork" in methods:
+    if fork_is_safe():
         return "fork"
-    return "forkserver" if "forkserver" in methods else "spawn"
+    return "forkserver" if "forkserver" in multiprocessing.get_all_start_methods() else "spawn"
 
 
 @dataclass

@@ -11,8 +11,11 @@ work still decides whether they are committed.
 from __future__ import annotations
 
 import json
+import multiprocessing
+import pickle
 import sqlite3
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from contextlib import suppress
 from datetime import UTC, datetime
 from enum import StrEnum
 from itertools import islice
@@ -35,6 +38,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Session
 
+from goodwill.kit.processes import fork_is_safe
 from goodwill.store.db import BULK_LOAD, defer_indexes
 from goodwill.store.types import UTCDateTime
 
@@ -44,6 +48,8 @@ SCAN_FROM = 20 * IN_CHUNK
 BATCH = 20_000
 # A write of at least this many rows may be a bulk load (`load_in_bulk`).
 BULK_LOAD_FROM = 100_000
+# Rows per batch a helper process makes for `insert_rows(pure=True)`; fewer rows are all made in place.
+HELPER_BATCH = 10_000
 
 T = TypeVar("T")
 
@@ -211,6 +217,68 @@ def _cursor(session: Session) -> Any:
     return session.connection().connection.driver_connection.cursor()  # type: ignore[union-attr]
 
 
+# ---- a helper process for large writes ----------------------------------------------------------------
+
+
+def _made_elsewhere(rows: Iterator[tuple[Any, ...]]) -> Iterator[list[tuple[Any, ...]]]:
+    """The rows of `rows`, in batches; from the second batch on, made in a forked helper process.
+
+    The helper is a copy of this process at the moment of the fork, so it goes on with the very same
+    iterator (and whatever it reads) without anything being sent to it. It sends back each batch of
+    finished rows as one pickle while this process writes the previous one. It never touches the database
+    connection it inherited, and ends with the rows, with this process's error, or killed (this process
+    failed first). A problem the helper meets (a naive datetime, say) is raised here, as it would have been.
+    """
+    first = list(islice(rows, HELPER_BATCH))
+    if len(first) < HELPER_BATCH or not fork_is_safe():
+        yield first
+        yield from chunks(rows, HELPER_BATCH)
+        return
+    context = multiprocessing.get_context("fork")
+    receiver, sender = context.Pipe(duplex=False)
+    helper = context.Process(target=_send_rows, args=(rows, sender), name="goodwill-bulk-rows", daemon=True)
+    helper.start()
+    sender.close()
+    finished = False
+    try:
+        yield first
+        while True:
+            kind, payload = pickle.loads(receiver.recv_bytes())  # noqa: S301 - from our own helper
+            if kind == "rows":
+                yield payload
+            elif kind == "done":
+                finished = True
+                return
+            else:
+                raise payload
+    finally:
+        receiver.close()
+        if not finished:
+            helper.kill()
+        helper.join()
+        helper.close()
+
+
+def _send_rows(rows: Iterator[tuple[Any, ...]], sender: Any) -> None:
+    """In the helper: make the remaining rows and send them, a batch at a time, then "done" or the error."""
+    message: tuple[str, Any]
+    try:
+        for batch in chunks(rows, HELPER_BATCH):
+            sender.send_bytes(pickle.dumps(("rows", batch), protocol=pickle.HIGHEST_PROTOCOL))
+        message = ("done", None)
+    except BrokenPipeError:  # the writer has stopped (it failed): nobody to tell
+        return
+    except Exception as exc:  # every error goes to the writer, which raises it
+        message = ("error", exc)
+    try:
+        data = pickle.dumps(message, protocol=pickle.HIGHEST_PROTOCOL)
+    except Exception:  # an error that does not pickle is sent as its text
+        data = pickle.dumps(("error", RuntimeError(f"{type(message[1]).__name__}: {message[1]}")))
+    with suppress(BrokenPipeError):
+        sender.send_bytes(data)
+    sender.close()
+
+
 # ---- writes ---------------------------------------------------------------------------------------------
 
 
@@ -221,20 +289,34 @@ def insert_rows(
     rows: Iterable[Sequence[Any]],
     *,
     same: Mapping[str, Any] | None = None,
+    pure: bool = False,
 ) -> int:
     """INSERT every row (a sequence of values in `columns` order), with the values of `same` (column → value,
-    for columns the same in every row, such as the creation instant); returns how many were written."""
+    for columns the same in every row, such as the creation instant); returns how many were written.
+
+    `pure` says that going through `rows` has no effect the caller relies on afterwards (it only reads values
+    already made). Then, on SQLite, rows beyond the first HELPER_BATCH are made and converted by a helper
+    process (`_made_elsewhere`) while this one writes them: the second core does that work, and the writes stay
+    in this session's transaction. Without it, or where forking is not safe, everything happens here.
+    """
     total = 0
     names = [*columns, *(same or ())]
     if is_sqlite(session):
         sql = f"INSERT INTO {_name(table)} ({', '.join(names)}) VALUES ({', '.join('?' * len(names))})"
         defer_indexes(session.connection(), _name(table))
         cursor = _cursor(session)
-        # executemany takes the converted rows as they come: no list of a batch is built.
-        cursor.executemany(sql, _sqlite_converter(table, columns, same)(rows))
-        total = int(cursor.rowcount)
-        cursor.close()
-        return total
+        converted = _sqlite_converter(table, columns, same)(rows)
+        try:
+            if not pure:
+                # executemany takes the converted rows as they come: no list of a batch is built.
+                cursor.executemany(sql, converted)
+                return int(cursor.rowcount)
+            for made in _made_elsewhere(converted):
+                cursor.executemany(sql, made)
+                total += int(cursor.rowcount)
+            return total
+        finally:
+            cursor.close()
     statement = insert(cast(TableClause, table))
     fixed = dict(same or {})
     for batch in chunks(rows, BATCH):
