@@ -14,10 +14,10 @@ from sqlalchemy import Engine, func, select
 from sqlalchemy.exc import IntegrityError, StatementError
 from sqlalchemy.orm import Session
 
-from goodwill.customers.models import Passenger
+from goodwill.customers.models import Passenger, PassengerIdentity
 from goodwill.kit.ids import new_ids
 from goodwill.store import bulk
-from goodwill.store.bulk import IN_CHUNK, delete_rows, insert_rows, select_in, update_rows
+from goodwill.store.bulk import IN_CHUNK, delete_rows, insert_many, insert_rows, select_in, update_rows
 from goodwill.store.db import make_session_factory, unit_of_work
 
 COLUMNS = ("id", "created_at", "updated_at", "first_name", "last_name", "name_key", "language", "tier",
@@ -170,3 +170,28 @@ def test_a_write_that_fails_here_stops_the_helper(url_engine: Engine) -> None:
     assert not multiprocessing.active_children()
     with unit_of_work(factory) as session:
         assert session.scalar(select(func.count()).select_from(Passenger)) == 0
+
+
+@pytest.mark.usefixtures("small_batches")
+def test_several_tables_are_written_in_order_with_one_helper(session: Session) -> None:
+    ids = new_ids(7)
+    at = datetime(2013, 2, 8, tzinfo=UTC)
+    pairs = enumerate(zip(new_ids(7), ids, strict=True))
+    identities = ((identity_id, pid, "email", f"p{n}@example.com") for n, (identity_id, pid) in pairs)
+    written = insert_many(
+        session,
+        [
+            bulk.Rows(Passenger.__table__, COLUMNS, made_by(ids)),
+            bulk.Rows(
+                PassengerIdentity.__table__,
+                ("id", "passenger_id", "kind", "value"),
+                identities,
+                {"created_at": at, "updated_at": at, "is_primary": True, "verified": False, "source": "test"},
+            ),
+        ],
+        pure=True,
+    )
+    assert written == [7, 7]
+    stored = session.execute(select(PassengerIdentity.value, Passenger.id).join(Passenger)).all()
+    assert sorted(tuple(p) for p in stored) == sorted((f"p{n}@example.com", pid) for n, pid in enumerate(ids))
+    assert not multiprocessing.active_children()

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from goodwill.bookings.models import Bag, BagStatus, Booking, BookingPassenger, Segment, SegmentStatus
 from goodwill.kit.ids import new_ids
-from goodwill.store.bulk import Outcome, delete_rows, insert_rows, select_in, update_rows
+from goodwill.store.bulk import Outcome, Rows, delete_rows, insert_many, insert_rows, select_in, update_rows
 
 
 class BookingPassengerRecord(NamedTuple):
@@ -125,46 +125,45 @@ def _insert_bookings(session: Session, records: list[BookingRecord], now: dateti
     records = sorted(records, key=itemgetter(0))
     booking_ids = new_ids(len(records))
     created = {"created_at": now, "updated_at": now}
-    insert_rows(
-        session,
-        Booking.__table__,
-        ("id", "pnr", *_BOOKING_FIELDS),
-        (
-            (booking_id, *r[:5], sum([p[1] for p in r.passengers]))
-            for booking_id, r in zip(booking_ids, records, strict=True)
-        ),
-        same={**created, "status": "active"},
-        pure=True,
-    )
     # Each table's ids are made at once, then handed out in the order the rows are written.
-    ids = iter(new_ids(sum([len(r.passengers) for r in records])))
-    insert_rows(
-        session,
-        BookingPassenger.__table__,
-        ("id", "booking_id", *BookingPassengerRecord._fields),
-        ((next(ids), b, *p) for b, r in zip(booking_ids, records, strict=True) for p in r.passengers),
-        same=created,
-        pure=True,
-    )
-    ids = iter(new_ids(sum([len(r.segments) for r in records])))
-    insert_rows(
-        session,
-        Segment.__table__,
-        ("id", "booking_id", *SegmentRecord._fields),
-        ((next(ids), b, *s) for b, r in zip(booking_ids, records, strict=True) for s in r.segments),
-        same={**created, "status": SegmentStatus.CONFIRMED.value},
-        pure=True,
-    )
+    passenger_ids = iter(new_ids(sum([len(r.passengers) for r in records])))
+    segment_ids = iter(new_ids(sum([len(r.segments) for r in records])))
     bags = sorted(
         [(bag, b, r.currency) for b, r in zip(booking_ids, records, strict=True) if r.bags for bag in r.bags],
         key=_first_of_first,
     )
-    insert_rows(
+    # The four tables' rows are made while they are written (in a helper process, for many of them).
+    insert_many(
         session,
-        Bag.__table__,
-        ("id", "booking_id", *BagRecord._fields, "currency"),
-        ((i, b, *bag, currency) for i, (bag, b, currency) in zip(new_ids(len(bags)), bags, strict=True)),
-        same={**created, "status": BagStatus.CHECKED.value, "fee_minor": 0},
+        [
+            Rows(
+                Booking.__table__,
+                ("id", "pnr", *_BOOKING_FIELDS),
+                (
+                    (booking_id, *r[:5], sum([p[1] for p in r.passengers]))
+                    for booking_id, r in zip(booking_ids, records, strict=True)
+                ),
+                {**created, "status": "active"},
+            ),
+            Rows(
+                BookingPassenger.__table__,
+                ("id", "booking_id", *BookingPassengerRecord._fields),
+                ((next(passenger_ids), b, *p) for b, r in zip(booking_ids, records, strict=True) for p in r.passengers),
+                created,
+            ),
+            Rows(
+                Segment.__table__,
+                ("id", "booking_id", *SegmentRecord._fields),
+                ((next(segment_ids), b, *s) for b, r in zip(booking_ids, records, strict=True) for s in r.segments),
+                {**created, "status": SegmentStatus.CONFIRMED.value},
+            ),
+            Rows(
+                Bag.__table__,
+                ("id", "booking_id", *BagRecord._fields, "currency"),
+                ((i, b, *bag, currency) for i, (bag, b, currency) in zip(new_ids(len(bags)), bags, strict=True)),
+                {**created, "status": BagStatus.CHECKED.value, "fee_minor": 0},
+            ),
+        ],
         pure=True,
     )
 

@@ -30,7 +30,7 @@ from goodwill.customers.models import (
 )
 from goodwill.kit.ids import new_ids
 from goodwill.kit.text import fold
-from goodwill.store.bulk import Outcome, delete_rows, insert_rows, select_in, update_rows
+from goodwill.store.bulk import Outcome, Rows, delete_rows, insert_many, insert_rows, select_in, update_rows
 
 Key = tuple[str, str]  # (identity kind, normalised value)
 
@@ -227,18 +227,20 @@ _PASSENGER_COLUMNS = (
 def _insert_identities(
     session: Session, owned: list[tuple[uuid.UUID, Key, bool]], *, now: datetime, source: str
 ) -> None:
+    insert_many(session, [_identity_rows(owned, now=now, source=source)], pure=True)
+
+
+def _identity_rows(owned: list[tuple[uuid.UUID, Key, bool]], *, now: datetime, source: str) -> Rows:
     owned.sort(key=_identity_order)  # the unique index grows in order, its pages stay hot
     ids = new_ids(len(owned))
-    insert_rows(
-        session,
+    return Rows(
         PassengerIdentity.__table__,
         ("id", "passenger_id", "kind", "value", "is_primary"),
         (
             (identity_id, passenger_id, *key, primary)
             for identity_id, (passenger_id, key, primary) in zip(ids, owned, strict=True)
         ),
-        same={"created_at": now, "updated_at": now, "platform": None, "verified": False, "source": source},
-        pure=True,
+        {"created_at": now, "updated_at": now, "platform": None, "verified": False, "source": source},
     )
 
 
@@ -287,7 +289,7 @@ def resolve_travellers(
     for person, passenger_id in zip(fresh, new_passenger_ids, strict=True):
         _keys, first_name, last_name, language = travellers[person.items[0]]
         person.survivor = passenger_id
-        rows.append((passenger_id, first_name, last_name, _name_key(first_name, last_name), language or "en"))
+        rows.append((passenger_id, first_name, last_name, language or "en"))
         if len(person.items) == 1:  # one traveller's keys are of distinct kinds: each is its kind's first
             identities.extend([(passenger_id, key, True) for key in person.new_keys])
         else:
@@ -299,12 +301,12 @@ def resolve_travellers(
             identities.extend(_new_identities(person, person.survivor, new=False))
         for i in person.items:
             result[i] = person.survivor
-    insert_rows(
-        session,
+    # The rows are made while they are written (in a helper process, for many of them).
+    passengers = Rows(
         Passenger.__table__,
         ("id", "first_name", "last_name", "name_key", "language"),
-        rows,
-        same={
+        ((pid, first, last, _name_key(first, last), language) for pid, first, last, language in rows),
+        {
             "created_at": now,
             "updated_at": now,
             "tier": Tier.NONE.value,
@@ -316,9 +318,8 @@ def resolve_travellers(
             "revenue_currency": "USD",
             "status": PassengerStatus.ACTIVE.value,
         },
-        pure=True,
     )
-    _insert_identities(session, identities, now=now, source="booking")
+    insert_many(session, [passengers, _identity_rows(identities, now=now, source="booking")], pure=True)
     return result, len(rows), len(merges)
 
 

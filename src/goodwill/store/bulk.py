@@ -19,7 +19,7 @@ from contextlib import suppress
 from datetime import UTC, datetime
 from enum import StrEnum
 from itertools import islice
-from typing import Any, TypeVar, cast
+from typing import Any, NamedTuple, TypeVar, cast
 
 from sqlalchemy import (
     JSON,
@@ -220,37 +220,41 @@ def _cursor(session: Session) -> Any:
 # ---- a helper process for large writes ----------------------------------------------------------------
 
 
-def _made_elsewhere(rows: Iterator[tuple[Any, ...]]) -> Iterator[list[tuple[Any, ...]]]:
-    """The rows of `rows`, in batches; from the second batch on, made in a forked helper process.
+def _made_elsewhere(streams: Sequence[Iterator[tuple[Any, ...]]]) -> Iterator[tuple[int, list[tuple[Any, ...]]]]:
+    """The rows of each stream, in order, as (index of the stream, batch); after the first batch, made in a
+    forked helper process.
 
     The helper is a copy of this process at the moment of the fork, so it goes on with the very same
-    iterator (and whatever it reads) without anything being sent to it. It sends back each batch of
-    finished rows as one pickle while this process writes the previous one. It never touches the database
-    connection it inherited, and ends with the rows, with this process's error, or killed (this process
-    failed first). A problem the helper meets (a naive datetime, say) is raised here, as it would have been.
+    iterators (and whatever they read) without anything being sent to it. It makes the batches of one stream
+    after another and sends each, as one pickle, while this process writes the previous ones, so it is
+    already making the next table's rows while the last of a table are written. It never touches the
+    database connection it inherited, and ends with the rows, with an error, or killed (this process failed
+    first). A problem the helper meets (a naive datetime, say) is raised here, as it would have been.
     """
-    first = list(islice(rows, HELPER_BATCH))
-    if len(first) < HELPER_BATCH or not fork_is_safe():
-        yield first
-        yield from chunks(rows, HELPER_BATCH)
+    first = list(islice(streams[0], HELPER_BATCH)) if streams else []
+    if len(first) < HELPER_BATCH or not fork_is_safe():  # small: not worth a process
+        yield 0, first
+        for index, rows in enumerate(streams):
+            for batch in chunks(rows, HELPER_BATCH):
+                yield index, batch
         return
     context = multiprocessing.get_context("fork")
     receiver, sender = context.Pipe(duplex=False)
-    helper = context.Process(target=_send_rows, args=(rows, sender), name="goodwill-bulk-rows", daemon=True)
+    helper = context.Process(target=_send_rows, args=(streams, sender), name="goodwill-bulk-rows", daemon=True)
     helper.start()
     sender.close()
     finished = False
     try:
-        yield first
+        yield 0, first
         while True:
-            kind, payload = pickle.loads(receiver.recv_bytes())  # noqa: S301 - from our own helper
-            if kind == "rows":
-                yield payload
-            elif kind == "done":
+            message = pickle.loads(receiver.recv_bytes())  # noqa: S301 - from our own helper
+            if message[0] == "rows":
+                yield message[1], message[2]
+            elif message[0] == "done":
                 finished = True
                 return
             else:
-                raise payload
+                raise message[1]
     finally:
         receiver.close()
         if not finished:
@@ -259,27 +263,37 @@ def _made_elsewhere(rows: Iterator[tuple[Any, ...]]) -> Iterator[list[tuple[Any,
         helper.close()
 
 
-def _send_rows(rows: Iterator[tuple[Any, ...]], sender: Any) -> None:
-    """In the helper: make the remaining rows and send them, a batch at a time, then "done" or the error."""
-    message: tuple[str, Any]
+def _send_rows(streams: Sequence[Iterator[tuple[Any, ...]]], sender: Any) -> None:
+    """In the helper: make the remaining rows of every stream and send them, a batch at a time, then "done"
+    or the error."""
+    error: Exception | None = None
     try:
-        for batch in chunks(rows, HELPER_BATCH):
-            sender.send_bytes(pickle.dumps(("rows", batch), protocol=pickle.HIGHEST_PROTOCOL))
-        message = ("done", None)
+        for index, rows in enumerate(streams):
+            for batch in chunks(rows, HELPER_BATCH):
+                sender.send_bytes(pickle.dumps(("rows", index, batch), protocol=pickle.HIGHEST_PROTOCOL))
     except BrokenPipeError:  # the writer has stopped (it failed): nobody to tell
         return
     except Exception as exc:  # every error goes to the writer, which raises it
-        message = ("error", exc)
+        error = exc
     try:
-        data = pickle.dumps(message, protocol=pickle.HIGHEST_PROTOCOL)
+        data = pickle.dumps(("done",) if error is None else ("error", error), protocol=pickle.HIGHEST_PROTOCOL)
     except Exception:  # an error that does not pickle is sent as its text
-        data = pickle.dumps(("error", RuntimeError(f"{type(message[1]).__name__}: {message[1]}")))
+        data = pickle.dumps(("error", RuntimeError(f"{type(error).__name__}: {error}")))
     with suppress(BrokenPipeError):
         sender.send_bytes(data)
     sender.close()
 
 
 # ---- writes ---------------------------------------------------------------------------------------------
+
+
+class Rows(NamedTuple):
+    """What `insert_many` writes into one table: as the arguments of `insert_rows`."""
+
+    table: FromClause
+    columns: Sequence[str]
+    rows: Iterable[Sequence[Any]]
+    same: Mapping[str, Any] | None = None
 
 
 def insert_rows(
@@ -299,30 +313,53 @@ def insert_rows(
     process (`_made_elsewhere`) while this one writes them: the second core does that work, and the writes stay
     in this session's transaction. Without it, or where forking is not safe, everything happens here.
     """
-    total = 0
-    names = [*columns, *(same or ())]
-    if is_sqlite(session):
-        sql = f"INSERT INTO {_name(table)} ({', '.join(names)}) VALUES ({', '.join('?' * len(names))})"
+    if is_sqlite(session) and not pure:
+        sql = _insert_sql(table, [*columns, *(same or ())])
         defer_indexes(session.connection(), _name(table))
         cursor = _cursor(session)
-        converted = _sqlite_converter(table, columns, same)(rows)
         try:
-            if not pure:
-                # executemany takes the converted rows as they come: no list of a batch is built.
-                cursor.executemany(sql, converted)
-                return int(cursor.rowcount)
-            for made in _made_elsewhere(converted):
-                cursor.executemany(sql, made)
-                total += int(cursor.rowcount)
-            return total
+            # executemany takes the converted rows as they come: no list of a batch is built.
+            cursor.executemany(sql, _sqlite_converter(table, columns, same)(rows))
+            return int(cursor.rowcount)
         finally:
             cursor.close()
-    statement = insert(cast(TableClause, table))
-    fixed = dict(same or {})
-    for batch in chunks(rows, BATCH):
-        session.execute(statement, [{**dict(zip(columns, row, strict=True)), **fixed} for row in batch])
-        total += len(batch)
-    return total
+    return insert_many(session, [Rows(table, columns, rows, same)], pure=pure)[0]
+
+
+def insert_many(session: Session, writes: Sequence[Rows], *, pure: bool = False) -> list[int]:
+    """`insert_rows` for each of `writes`, in order; returns how many rows each wrote. With `pure` (every one
+    of them is), on SQLite, one helper process makes the rows of all of them, so it goes on with the next
+    table while this process writes the last rows of one."""
+    if not is_sqlite(session):
+        totals = []
+        for table, columns, rows, same in writes:
+            statement = insert(cast(TableClause, table))
+            fixed = dict(same or {})
+            total = 0
+            for batch in chunks(rows, BATCH):
+                session.execute(statement, [{**dict(zip(columns, row, strict=True)), **fixed} for row in batch])
+                total += len(batch)
+            totals.append(total)
+        return totals
+    if not pure:
+        return [insert_rows(session, w.table, w.columns, w.rows, same=w.same) for w in writes]
+    for write in writes:
+        defer_indexes(session.connection(), _name(write.table))
+    sqls = [_insert_sql(w.table, [*w.columns, *(w.same or ())]) for w in writes]
+    streams = [_sqlite_converter(w.table, w.columns, w.same)(w.rows) for w in writes]
+    totals = [0] * len(writes)
+    cursor = _cursor(session)
+    try:
+        for index, made in _made_elsewhere(streams):
+            cursor.executemany(sqls[index], made)
+            totals[index] += int(cursor.rowcount)
+    finally:
+        cursor.close()
+    return totals
+
+
+def _insert_sql(table: FromClause, names: Sequence[str]) -> str:
+    return f"INSERT INTO {_name(table)} ({', '.join(names)}) VALUES ({', '.join('?' * len(names))})"
 
 
 def update_rows(
