@@ -40,6 +40,13 @@ class TestCsv:
                               "destination": "FLL"}  # fmt: skip
         assert r.problems == []
 
+    def test_a_cell_of_blanks_only_is_left_out_like_an_empty_one(self) -> None:
+        rows, _r = read(HEADER + b"B6,2,2013-02-08,JFK,FLL,  ,\t\n" + b'B6,3 , 2013-02-08,JFK,FLL," ",\n')
+        assert [row for _line, row in rows] == [
+            {"carrier": "B6", "number": "2", "operating_date": "2013-02-08", "origin": "JFK", "destination": "FLL"},
+            {"carrier": "B6", "number": "3 ", "operating_date": " 2013-02-08", "origin": "JFK", "destination": "FLL"},
+        ]  # blanks around a value are the schema's to strip
+
     def test_a_quoted_cell_over_two_lines_keeps_the_next_row_on_its_own_line(self) -> None:
         header = b"carrier,number,operating_date,origin,destination,scheduled_departure,scheduled_arrival,aircraft\n"
         first = b'B6,1,2013-02-08,JFK,FLL,2013-02-08T07:00:00Z,2013-02-08T10:00:00Z,"A3\n20"\n'

@@ -195,3 +195,12 @@ def test_several_tables_are_written_in_order_with_one_helper(session: Session) -
     stored = session.execute(select(PassengerIdentity.value, Passenger.id).join(Passenger)).all()
     assert sorted(tuple(p) for p in stored) == sorted((f"p{n}@example.com", pid) for n, pid in enumerate(ids))
     assert not multiprocessing.active_children()
+
+
+def test_an_instant_is_stored_the_same_whatever_its_offset() -> None:
+    convert = bulk._instant_converter()
+    moment = datetime(2013, 2, 8, 11, 30, 15, 120, tzinfo=UTC)
+    assert convert(moment) == convert(moment.astimezone(NEW_YORK)) == "2013-02-08 11:30:15.000120"
+    assert convert(datetime(2013, 2, 8, tzinfo=UTC)) == "2013-02-08 00:00:00.000000"
+    with pytest.raises(ValueError, match="naive"):
+        convert(datetime(2013, 2, 8))  # noqa: DTZ001 - naive on purpose

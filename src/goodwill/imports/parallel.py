@@ -195,7 +195,6 @@ class ParallelRead:
 
     def results(self) -> Iterator[PieceResult]:
         data = self.path.read_bytes()
-        self.sha256 = hashlib.sha256(data).hexdigest()
         if self.fmt == "csv":
             header, start, header_line = _header(data, self.name, self.kind)
             first_line = header_line + 1
@@ -204,12 +203,14 @@ class ParallelRead:
             if not data.strip():
                 raise InvalidInput(f"{self.name} is empty")
         cut = pieces(data, start, first_line, fmt=self.fmt)
-        del data
         tasks = [_Task(str(self.path), self.kind, self.fmt, tuple(header), p) for p in cut]
         context = multiprocessing.get_context(_start_method())
         self.workers = max(1, min(os.cpu_count() or 1, len(tasks)))
         with context.Pool(self.workers) as pool:
-            for result in pool.imap(_validate_piece, tasks):
+            results = pool.imap(_validate_piece, tasks)
+            self.sha256 = hashlib.sha256(data).hexdigest()  # while the workers read their first pieces
+            del data
+            for result in results:
                 if result.not_utf8_line is not None:
                     raise InvalidInput(
                         f"{self.name} is not valid UTF-8 (line {result.not_utf8_line})",

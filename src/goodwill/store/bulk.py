@@ -161,9 +161,12 @@ def _instant_converter() -> Callable[[datetime | None], str | None]:
             return last_text
         text = cache.get(value)
         if text is None:
-            if value.tzinfo is None or value.tzinfo.utcoffset(value) is None:
+            if value.tzinfo is UTC:  # already UTC: its text without the "+00:00"
+                text = value.isoformat(" ", "microseconds")[:-6]
+            elif value.tzinfo is None or value.tzinfo.utcoffset(value) is None:
                 raise ValueError(f"naive datetime refused: {value.isoformat()}")
-            text = value.astimezone(UTC).replace(tzinfo=None).isoformat(" ", "microseconds")
+            else:
+                text = value.astimezone(UTC).replace(tzinfo=None).isoformat(" ", "microseconds")
             if len(cache) >= 4096:
                 cache.clear()
             cache[value] = text
