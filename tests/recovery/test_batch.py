@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 from goodwill.bookings.models import Booking
 from goodwill.cases.models import Case
 from goodwill.customers.models import Passenger
+from goodwill.demo import storm
 from goodwill.flights.models import Flight, FlightEvent
 from goodwill.notifications.models import OutboundMessage
 from goodwill.recovery.models import Entitlement
@@ -135,3 +136,29 @@ def test_a_missing_event_is_named(session: Session) -> None:
     with pytest.raises(NotFound, match=str(missing)):
         process_events(session, event_ids=[known.id, missing], now=NOW, policies=POLICIES)
     assert session.scalars(select(FlightEvent.id)).all() == [known.id]
+
+
+def _storm(url: str, *, ahead: bool) -> tuple[int, dict[str, Any]]:
+    engine = make_engine(url)
+    try:
+        factory = make_session_factory(engine)
+        with unit_of_work(factory) as session:
+            _world(session)
+            events = storm.synthetic_events(session, flights=4, day=NOW.date())
+        report = storm.replay(
+            lambda: unit_of_work(factory), events, policies=POLICIES, now=lambda: NOW, batch=1,
+            database_url=url if ahead else None,
+        )  # fmt: skip
+        with unit_of_work(factory) as session:
+            return report.prepared_ahead, _state(session)
+    finally:
+        engine.dispose()
+
+
+def test_a_storm_read_ahead_by_a_worker_process_ends_as_one_done_in_process(database: Database) -> None:
+    """The worker reads and decides the next batch while this one is written; the result is the same."""
+    ahead, with_worker = _storm(database.fresh_url(), ahead=True)
+    alone, in_process = _storm(database.fresh_url(), ahead=False)
+    assert (ahead, alone) == (4, 0)  # four batches of one flight each, all prepared by the worker
+    assert with_worker == in_process
+    assert with_worker["vouchers"]

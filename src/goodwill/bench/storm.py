@@ -81,7 +81,12 @@ def run(passengers: int, *, database_url: str | None = None, workdir: Path | Non
                 policies = catalogue.builtin()
                 started = time.perf_counter()
                 report = storm.replay(
-                    lambda: unit_of_work(factory), events, policies=policies, now=lambda: NOW, batch=BATCH
+                    lambda: unit_of_work(factory),
+                    events,
+                    policies=policies,
+                    now=lambda: NOW,
+                    batch=BATCH,
+                    database_url=url,
                 )
                 seconds = time.perf_counter() - started
                 floor = copy_floor(engine, floor_engine, reference=(*REFERENCE, *WRITTEN), timed=STORM_TABLES)
@@ -104,6 +109,7 @@ def run(passengers: int, *, database_url: str | None = None, workdir: Path | Non
         "ratio_to_floor": round(seconds / floor, 2) if floor else None,
         "rows_written": written,
         "moved": dict(sorted(report.moved.items())),
+        "batches_prepared_ahead": report.prepared_ahead,
         "setup_seconds": round(setup, 1),
         "database": "sqlite" if database_url is None else normalise_url(database_url).split(":")[0],
         "python": platform.python_version(),

@@ -61,6 +61,7 @@ def replay(
             now=utc_now,
             progress=lambda n: bar.update(task, completed=n),
             batch=batch,
+            database_url=st.settings.database_url,
         )
     report.seconds = time.perf_counter() - started
     data: dict[str, Any] = {

@@ -12,11 +12,14 @@ settles the rest and pays no one twice (every write is keyed).
 
 from __future__ import annotations
 
+import multiprocessing
 import uuid
 from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
@@ -28,9 +31,11 @@ from goodwill.demo.schedule import ScheduledFlight, load_network
 from goodwill.errors import InvalidInput
 from goodwill.flights.models import Cause, EventType, Flight, FlightEvent
 from goodwill.flights.service import EventRecord, FlightKey, find_flights, record_flight_events
+from goodwill.logging import get_logger
 from goodwill.recovery.policy import Policy
-from goodwill.recovery.service import FanOutReport, process_events
+from goodwill.recovery.service import FanOutReport, Prepared, prepare_events, process_events, settle_events
 from goodwill.store.bulk import select_in
+from goodwill.store.db import make_engine, make_session_factory
 
 BLIZZARD_DAYS = (date(2013, 2, 8), date(2013, 2, 9))
 NEW_YORK = ZoneInfo("America/New_York")
@@ -66,6 +71,7 @@ class StormReport:
     cases: int = 0
     moved: dict[str, int] = field(default_factory=dict)
     seconds: float = 0.0
+    prepared_ahead: int = 0  # batches read and decided by the worker process while the one before was written
 
     def add(self, fanout: FanOutReport) -> None:
         self.events += 1
@@ -233,11 +239,14 @@ def replay(
     progress: Callable[[int], None] | None = None,
     stop_after: int | None = None,
     batch: int = 1,
+    database_url: str | None = None,
 ) -> StormReport:
     """Record the events, then settle them `batch` at a time, each batch in its own transaction.
 
     `stop_after` (tests) stops early, as a kill would: the batches that finished are committed, the rest is
     not started. A larger batch commits less often; a kill then loses (and a rerun redoes) at most a batch.
+    With `database_url` (a database file or server) and several batches, a worker process reads and decides
+    the next batch while this one is settled and written: the machine's second core.
     """
     report = StormReport()
     with unit_of_work() as session:
@@ -252,27 +261,107 @@ def replay(
     ordered = list(_ordered(ids))
     if stop_after is not None:
         ordered = ordered[:stop_after]
-    for start in range(0, len(ordered), max(1, batch)):
-        chunk = ordered[start : start + max(1, batch)]
-        for attempt in (1, 2, 3):
-            try:
-                with unit_of_work() as session:
-                    results = process_events(
-                        session,
-                        event_ids=[_event_id(session, known, external_id) for external_id in chunk],
-                        now=now(),
-                        policies=policies,
-                        actor="storm",
-                    )
-                break
-            except IntegrityError:
-                if attempt == 3:
-                    raise
-        for fanout in results:
-            report.add(fanout)
-        if progress is not None:
-            progress(start + len(chunk))
+    size = max(1, batch)
+    chunks = [ordered[start : start + size] for start in range(0, len(ordered), size)]
+    with _Ahead(database_url if len(chunks) >= AHEAD_FROM_BATCHES else None, policies) as ahead:
+        ahead.prepare(chunks[0] if chunks else [], known)
+        done = 0
+        for index, chunk in enumerate(chunks):
+            prepared = ahead.result()
+            if index + 1 < len(chunks):
+                ahead.prepare(chunks[index + 1], known)
+            for attempt in (1, 2, 3):
+                try:
+                    with unit_of_work() as session:
+                        if prepared is not None and attempt == 1:
+                            results = settle_events(session, prepared, now=now(), actor="storm")
+                            report.prepared_ahead += 1
+                        else:  # in this process, or again after losing a race to another worker
+                            results = process_events(
+                                session,
+                                event_ids=[_event_id(session, known, external_id) for external_id in chunk],
+                                now=now(),
+                                policies=policies,
+                                actor="storm",
+                            )
+                    break
+                except IntegrityError:
+                    if attempt == 3:
+                        raise
+            for fanout in results:
+                report.add(fanout)
+            done += len(chunk)
+            if progress is not None:
+                progress(done)
     return report
+
+
+log = get_logger(__name__)
+AHEAD_FROM_BATCHES = 3  # a worker's start-up (an interpreter, the imports) pays off from about here
+_worker: dict[str, Any] = {}
+
+
+def _start_worker(database_url: str, policies: tuple[Policy, ...]) -> None:
+    _worker["sessions"] = make_session_factory(make_engine(database_url))
+    _worker["policies"] = policies
+
+
+def _prepare_in_worker(event_ids: list[uuid.UUID]) -> Prepared:
+    with _worker["sessions"]() as session:  # reads only
+        return prepare_events(session, event_ids=event_ids, policies=_worker["policies"])
+
+
+class _Ahead:
+    """The next batch read and decided in a worker process, or nothing (then the batch is done in process).
+
+    The worker has its own connection and only reads what settling does not change (flights, bookings,
+    passengers, the recorded events). A fresh interpreter, not a fork: this process's open connections must
+    not be shared with a child.
+    """
+
+    def __init__(self, database_url: str | None, policies: Sequence[Policy]) -> None:
+        self.pool: ProcessPoolExecutor | None = None
+        self.pending: Future[Prepared] | None = None
+        if database_url is not None and not _in_memory(database_url):
+            method = "forkserver" if "forkserver" in multiprocessing.get_all_start_methods() else "spawn"
+            self.pool = ProcessPoolExecutor(
+                1,
+                mp_context=multiprocessing.get_context(method),
+                initializer=_start_worker,
+                initargs=(database_url, tuple(policies)),
+            )
+
+    def __enter__(self) -> _Ahead:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self.pool is not None:
+            self.pool.shutdown(wait=True, cancel_futures=True)
+
+    def prepare(self, chunk: list[str], known: dict[str, uuid.UUID]) -> None:
+        ids = [known.get(external_id) for external_id in chunk]
+        if self.pool is None or not chunk or None in ids:
+            self.pending = None
+            return
+        self.pending = self.pool.submit(_prepare_in_worker, [i for i in ids if i is not None])
+
+    def result(self) -> Prepared | None:
+        """The prepared batch; None when there is no worker, or it failed (the batch is then done here, where
+        a real error shows itself again)."""
+        if self.pending is None:
+            return None
+        try:
+            return self.pending.result()
+        except Exception as exc:
+            log.warning("storm_worker_failed", error=type(exc).__name__)
+            if self.pool is not None:
+                self.pool.shutdown(wait=False, cancel_futures=True)
+            self.pool = self.pending = None
+            return None
+
+
+def _in_memory(database_url: str) -> bool:
+    return database_url.startswith("sqlite") and (":memory:" in database_url or database_url.rstrip("/") == "sqlite:")
 
 
 def _event_id(session: Session, known: dict[str, uuid.UUID], external_id: str) -> uuid.UUID:

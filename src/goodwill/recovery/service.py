@@ -949,12 +949,26 @@ def process_events(
 ) -> list[FanOutReport]:
     """`process_event` for several events, in their order, with the result of processing them one by one.
 
-    Everything the events need is read once for all of them; then they are settled in waves, a wave being a
-    run of consecutive events whose passengers' journeys are disjoint (so settling them together is the
-    same as settling them in turn), each wave written with one statement per table. Events that touch the
-    same journey (two flights of a connection, a delay then a cancellation) fall in successive waves, so a
-    later one sees what an earlier one granted.
+    Everything the events need is read once for all of them (`prepare_events`); then they are settled in
+    waves (`settle_events`), a wave being a run of consecutive events whose passengers' journeys are disjoint
+    (so settling them together is the same as settling them in turn), each wave written with one statement
+    per table. Events that touch the same journey (two flights of a connection, a delay then a cancellation)
+    fall in successive waves, so a later one sees what an earlier one granted.
     """
+    return settle_events(session, prepare_events(session, event_ids=event_ids, policies=policies), now=now, actor=actor)
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """Events read and decided, not yet settled: plain data (ids, not database objects), so a worker process
+    can prepare the next batch of a storm while this one is written. Only what was granted before, read at
+    settlement, can change their outcome; the bookings and flights they were decided on do not change."""
+
+    events: tuple[tuple[uuid.UUID, uuid.UUID, tuple[Any, ...]], ...]  # event id, flight id, the rest of _Decided
+
+
+def prepare_events(session: Session, *, event_ids: Sequence[uuid.UUID], policies: Sequence[Policy]) -> Prepared:
+    """Read what the events need and decide what each passenger is owed (nothing is written)."""
     found = {
         e.id: e for (e,) in select_in(session, lambda b: select(FlightEvent).where(FlightEvent.id.in_(b)), event_ids)
     }
@@ -979,6 +993,36 @@ def process_events(
         for (event, flight), travellers in zip(pairs, travellers_of, strict=True)
     ]
     _decide(session, [d for d in decided if d.event.type != EventType.REINSTATEMENT.value], flights, policies)
+    return Prepared(
+        tuple(
+            (
+                d.event.id,
+                d.flight.id,
+                (d.report, d.travellers, d.prefixes, d.owed, dict(d.owed_by_passenger), d.needs, d.profiles),
+            )
+            for d in decided
+        )
+    )
+
+
+def settle_events(
+    session: Session, prepared: Prepared, *, now: datetime, actor: str = "recovery"
+) -> list[FanOutReport]:
+    """Settle prepared events against what was granted before, in their order, and write the result."""
+    event_ids = [event_id for event_id, _f, _rest in prepared.events]
+    flight_ids = {flight_id for _e, flight_id, _rest in prepared.events}
+    events = {
+        e.id: e for (e,) in select_in(session, lambda b: select(FlightEvent).where(FlightEvent.id.in_(b)), event_ids)
+    }
+    flights = {f.id: f for (f,) in select_in(session, lambda b: select(Flight).where(Flight.id.in_(b)), flight_ids)}
+    decided = []
+    for event_id, flight_id, (report, travellers, prefixes, owed, by_passenger, needs, profiles) in prepared.events:
+        event = events.get(event_id)
+        if event is None:
+            raise NotFound(f"no flight event {event_id}")
+        d = _Decided(event, flights[flight_id], report, travellers, prefixes, owed, defaultdict(list), needs, profiles)
+        d.owed_by_passenger.update(by_passenger)
+        decided.append(d)
     for wave in _waves(decided):
         if wave[0].event.type == EventType.REINSTATEMENT.value:
             _reinstate(session, wave[0], now, actor)
