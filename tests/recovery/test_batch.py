@@ -11,6 +11,7 @@ import json
 import random
 import re
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -138,7 +139,7 @@ def test_a_missing_event_is_named(session: Session) -> None:
     assert session.scalars(select(FlightEvent.id)).all() == [known.id]
 
 
-def _storm(url: str, *, ahead: bool) -> tuple[int, dict[str, Any]]:
+def _storm(url: str, *, ahead: bool, worker_url: str | None = None) -> tuple[int, dict[str, Any]]:
     engine = make_engine(url)
     try:
         factory = make_session_factory(engine)
@@ -147,7 +148,7 @@ def _storm(url: str, *, ahead: bool) -> tuple[int, dict[str, Any]]:
             events = storm.synthetic_events(session, flights=4, day=NOW.date())
         report = storm.replay(
             lambda: unit_of_work(factory), events, policies=POLICIES, now=lambda: NOW, batch=1,
-            database_url=url if ahead else None,
+            database_url=(worker_url or url) if ahead else None,
         )  # fmt: skip
         with unit_of_work(factory) as session:
             return report.prepared_ahead, _state(session)
@@ -162,3 +163,12 @@ def test_a_storm_read_ahead_by_a_worker_process_ends_as_one_done_in_process(data
     assert (ahead, alone) == (4, 0)  # four batches of one flight each, all prepared by the worker
     assert with_worker == in_process
     assert with_worker["vouchers"]
+
+
+def test_a_worker_that_fails_leaves_the_storm_to_this_process(database: Database, tmp_path: Path) -> None:
+    """A worker that cannot read (here: a database that is not there) is let go; every batch is done here."""
+    broken = f"sqlite:///{tmp_path / 'missing' / 'nowhere.db'}"
+    ahead, state = _storm(database.fresh_url(), ahead=True, worker_url=broken)
+    _alone, in_process = _storm(database.fresh_url(), ahead=False)
+    assert ahead == 0
+    assert state == in_process
