@@ -99,6 +99,16 @@ def _airports_data() -> dict[str, dict[str, Any]]:
     return data
 
 
+def known_airport_codes() -> frozenset[str]:
+    """Every IATA airport code in the airportsdata package."""
+    return _airport_codes()
+
+
+@lru_cache(maxsize=1)
+def _airport_codes() -> frozenset[str]:
+    return frozenset(_airports_data())
+
+
 def is_known_airport(code: str) -> bool:
     """Whether `code` is an IATA airport code in the airportsdata package."""
     return code in _airports_data()

@@ -608,6 +608,7 @@ class FeedbackPlan(_KeepsRows):
         self.rows: list[tuple[int, FeedbackRow, str]] = []
         self.first: dict[tuple[str, str], int] = {}
         self.links: dict[int, tuple[uuid.UUID | None, uuid.UUID | None, uuid.UUID | None]] = {}
+        self.entities: dict[int, dict[str, list[str]]] = {}
 
     def add(self, line: int, row: FeedbackRow, problems: Problems) -> None:
         external_id = row.external_id or listening.default_external_id(
@@ -635,10 +636,21 @@ class FeedbackPlan(_KeepsRows):
         known = _unknown_flights(session, wanted, problems)
         flight_of = {line: known[key].id for line, key in wanted if key in known}
         booking_ids = bookings.find_booking_ids(session, pnrs={r.pnr for _l, r, _e in self.rows if r.pnr})
-        for line, r, _e in self.rows:
+        # What the words say fills what the columns left out: a handle, a record locator, a flight number.
+        said = listening.links_from_text(
+            session,
+            messages=[(r.text, r.author, r.received_at) for _l, r, _e in self.rows],
+            airports=flights.known_airport_codes(),
+        )
+        for (line, r, _e), text in zip(self.rows, said, strict=True):
             if r.pnr and r.pnr not in booking_ids:
                 problems.add(line, "pnr", f"unknown booking {r.pnr}: import bookings first")
-            self.links[line] = (passengers.get(line), flight_of.get(line), booking_ids.get(r.pnr or ""))
+            self.links[line] = (
+                passengers.get(line) or text.passenger_id,
+                flight_of.get(line) or text.flight_id,
+                booking_ids.get(r.pnr or "") or text.booking_id,
+            )
+            self.entities[line] = text.entities
 
     def propagate(self, problems: Problems) -> None:
         """Feedback items are independent records."""
@@ -656,6 +668,7 @@ class FeedbackPlan(_KeepsRows):
                 r.csat,
                 r.author,
                 *self.links[line],
+                self.entities.get(line, {}),
             )
             for line, r, external_id in self.rows
             if line not in problems

@@ -7,16 +7,22 @@ import hashlib
 import re
 import unicodedata
 import uuid
-from collections.abc import Sequence
-from datetime import datetime
+from collections.abc import Collection, Sequence
+from datetime import date, datetime, timedelta
 from typing import Any, NamedTuple
 
 from sqlalchemy import select, tuple_
 from sqlalchemy.orm import Session
 
+from goodwill.bookings.models import BookingPassenger
+from goodwill.bookings.service import find_booking_ids
+from goodwill.customers.service import find_passenger_ids
+from goodwill.flights.service import FlightKey, find_flights
 from goodwill.kit.ids import new_ids
+from goodwill.kit.text import normalise_handle
+from goodwill.listening.entities import extract
 from goodwill.listening.models import Feedback
-from goodwill.store.bulk import Outcome, chunks, insert_rows, update_rows
+from goodwill.store.bulk import Outcome, chunks, insert_rows, select_in, update_rows
 
 _SPACES = re.compile(r"\s+")
 
@@ -34,6 +40,7 @@ class FeedbackRecord(NamedTuple):
     passenger_id: uuid.UUID | None
     flight_id: uuid.UUID | None
     booking_id: uuid.UUID | None
+    entities: dict[str, list[str]] = {}  # noqa: RUF012 - never mutated: what the text names (`entities.extract`)
 
 
 def content_hash(text: str) -> str:
@@ -82,8 +89,73 @@ def record_feedback(session: Session, *, items: Sequence[FeedbackRecord], now: d
     insert_rows(
         session,
         Feedback.__table__,
-        ("id", "created_at", "updated_at", "topics", "urgency", "entities", "corrections", *_FIELDS),
-        ((i, now, now, [], [], {}, {}, *item) for i, item in zip(new_ids(len(inserts)), inserts, strict=True)),
+        ("id", "created_at", "updated_at", "topics", "urgency", "corrections", *_FIELDS),
+        ((i, now, now, [], [], {}, *item) for i, item in zip(new_ids(len(inserts)), inserts, strict=True)),
     )
     update_rows(session, Feedback.__table__, (*_FIELDS[2:], "updated_at"), updates)
     return outcomes
+
+
+class TextLinks(NamedTuple):
+    """Who and what a message is about, as far as its words tell (None where they do not)."""
+
+    passenger_id: uuid.UUID | None
+    flight_id: uuid.UUID | None
+    booking_id: uuid.UUID | None
+    entities: dict[str, list[str]]
+
+
+def links_from_text(
+    session: Session, *, messages: Sequence[tuple[str, str | None, datetime]], airports: Collection[str]
+) -> list[TextLinks]:
+    """For each (text, author, received_at): the passenger, flight and booking its words name.
+
+    - the author's social handle ("@ana_lopez"), when a passenger has it among their identities;
+    - a record locator in the text: its booking, and its passenger when the booking has only one;
+    - a flight number with its airline ("B6 1423", "@JetBlue flight 1423"): the flight of that number on a
+      date the text names, else on the day the message came or the day before; linked only when exactly
+      one such flight is stored.
+    """
+    found = [extract(text, airports=airports, year=received_at.year) for text, _a, received_at in messages]
+    handles = {
+        i: ("social", normalise_handle(author))
+        for i, (_t, author, _r) in enumerate(messages)
+        if author and author.startswith("@") and len(author) > 1
+    }
+    owners = find_passenger_ids(session, keys=set(handles.values())) if handles else {}
+    pnrs = {p for e in found for p in e.of("pnrs")}
+    booking_ids = find_booking_ids(session, pnrs=pnrs) if pnrs else {}
+    sole: dict[uuid.UUID, uuid.UUID] = {}
+    if booking_ids:
+        travellers: dict[uuid.UUID, set[uuid.UUID]] = {}
+        for booking_id, passenger_id in select_in(
+            session,
+            lambda b: select(BookingPassenger.booking_id, BookingPassenger.passenger_id).where(
+                BookingPassenger.booking_id.in_(b)
+            ),
+            booking_ids.values(),
+        ):
+            travellers.setdefault(booking_id, set()).add(passenger_id)
+        sole = {b: next(iter(p)) for b, p in travellers.items() if len(p) == 1}
+    candidates: list[list[FlightKey]] = []
+    for (_t, _a, received_at), e in zip(messages, found, strict=True):
+        named = [d for d in e.of("dates") if not d.startswith("--")]
+        days = [date.fromisoformat(d) for d in named] or [received_at.date(), received_at.date() - timedelta(days=1)]
+        keys: list[FlightKey] = []
+        for flight in e.of("flights"):
+            carrier, _space, number = flight.rpartition(" ")
+            if carrier:
+                keys.extend(FlightKey(carrier, number, day) for day in days)
+        candidates.append(keys)
+    stored = find_flights(session, keys={k for keys in candidates for k in keys})
+    links: list[TextLinks] = []
+    for i, (e, keys) in enumerate(zip(found, candidates, strict=True)):
+        flight_ids = {stored[k].id for k in keys if k in stored}
+        booking_id = next((booking_ids[p] for p in e.of("pnrs") if p in booking_ids), None)
+        passenger_id = owners.get(handles[i]) if i in handles else None
+        if passenger_id is None and booking_id is not None:
+            passenger_id = sole.get(booking_id)
+        links.append(
+            TextLinks(passenger_id, next(iter(flight_ids)) if len(flight_ids) == 1 else None, booking_id, e.as_dict())
+        )
+    return links
