@@ -244,3 +244,37 @@ def test_indexes_are_kept_outside_a_bulk_load(one_connection: Engine) -> None:
         a_booking(session)
         assert plain_indexes(session, "bookings") == before
         assert session.execute(text("PRAGMA cache_size")).scalar_one() == -db.CACHE_KIB
+
+
+@pytest.mark.usefixtures("small_bulk")
+def test_a_write_that_finds_rows_by_a_deferred_index_builds_it_first(one_connection: Engine) -> None:
+    factory = make_session_factory(one_connection)
+    with unit_of_work(factory) as session:
+        before = plain_indexes(session, "booking_passengers")
+    with unit_of_work(factory) as session:
+        assert bulk.load_in_bulk(session, rows=10)
+        a_booking(session)
+        passengers = [Passenger(first_name=n, last_name="Lopez", name_key=f"lopez {n}") for n in ("ana", "bo")]
+        session.add_all(passengers)
+        session.flush()
+        booking = uuid.UUID(session.execute(text("SELECT id FROM bookings")).scalar_one())
+        (bp_id,) = new_ids(1)
+        bulk.insert_rows(session, BookingPassenger.__table__, BP_COLUMNS,
+                         [(bp_id, NOW_UTC, NOW_UTC, booking, passengers[0].id, 100, None, "adult", False)])  # fmt: skip
+        assert plain_indexes(session, "booking_passengers") == {}
+        bulk.update_rows(session, BookingPassenger.__table__, ("fare_minor",), [(bp_id, 150)])  # by id: not needed
+        assert plain_indexes(session, "booking_passengers") == {}
+        # A merge finds a passenger's rows by passenger_id: the index on it comes back first, and stays.
+        moved = bulk.update_rows(
+            session, BookingPassenger.__table__, ("passenger_id",), [(passengers[0].id, passengers[1].id)],
+            key="passenger_id",
+        )  # fmt: skip
+        assert moved == 1
+        assert plain_indexes(session, "booking_passengers") == before
+        (other,) = new_ids(1)
+        bulk.insert_rows(session, BookingPassenger.__table__, BP_COLUMNS,
+                         [(other, NOW_UTC, NOW_UTC, booking, passengers[0].id, 100, None, "adult", False)])  # fmt: skip
+        assert plain_indexes(session, "booking_passengers") == before  # not dropped again in this transaction
+    with unit_of_work(factory) as session:
+        assert plain_indexes(session, "booking_passengers") == before
+        assert session.scalar(select(func.count()).select_from(BookingPassenger)) == 2

@@ -39,7 +39,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Session
 
 from goodwill.kit.processes import fork_is_safe
-from goodwill.store.db import BULK_LOAD, defer_indexes
+from goodwill.store.db import BULK_LOAD, defer_indexes, need_indexes
 from goodwill.store.types import UTCDateTime
 
 # Values per IN list: far below SQLite's and PostgreSQL's parameter limits, large enough to be few queries.
@@ -365,11 +365,18 @@ def _insert_sql(table: FromClause, names: Sequence[str]) -> str:
     return f"INSERT INTO {_name(table)} ({', '.join(names)}) VALUES ({', '.join('?' * len(names))})"
 
 
+def _finding_by(session: Session, table: FromClause, column: str) -> None:
+    """Rows of `table` are about to be found by `column`: in a bulk load, build its deferred indexes first."""
+    if session.in_transaction() and is_sqlite(session):
+        need_indexes(session.connection(), _name(table), column)
+
+
 def update_rows(
     session: Session, table: FromClause, columns: Sequence[str], rows: Iterable[Sequence[Any]], *, key: str = "id"
 ) -> int:
     """UPDATE rows by `key`: each row is (key value, *values in `columns` order)."""
     total = 0
+    _finding_by(session, table, key)
     if is_sqlite(session):
         assignments = ", ".join(f"{name} = ?" for name in columns)
         sql = f"UPDATE {_name(table)} SET {assignments} WHERE {key} = ?"
@@ -397,6 +404,7 @@ def update_rows(
 def delete_rows(session: Session, table: FromClause, ids: Iterable[Any], *, key: str = "id") -> int:
     """DELETE rows whose `key` is in `ids`."""
     total = 0
+    _finding_by(session, table, key)
     for batch in chunks(ids):
         result = session.execute(delete(cast(TableClause, table)).where(table.c[key].in_(batch)))
         total += int(getattr(result, "rowcount", 0) or 0)

@@ -103,7 +103,7 @@ def defer_indexes(connection: Connection, table: str) -> None:
     info = connection.info
     if not info.get(_FOREIGN_KEYS_OFF) or connection.dialect.name != "sqlite":
         return
-    deferred: dict[str, list[tuple[str, str]]] = info.setdefault(_DEFERRED_INDEXES, {})
+    deferred: dict[str, list[tuple[str, str, str]]] = info.setdefault(_DEFERRED_INDEXES, {})
     if table in deferred:
         return
     driver: sqlite3.Connection = connection.connection.driver_connection  # type: ignore[assignment]
@@ -112,14 +112,26 @@ def defer_indexes(connection: Connection, table: str) -> None:
     indexes = []
     for name in plain:
         (sql,) = driver.execute("SELECT sql FROM sqlite_master WHERE type = 'index' AND name = ?", (name,)).fetchone()
-        indexes.append((name, sql))
+        first = driver.execute(f'PRAGMA index_info("{name}")').fetchone()[2]  # seqno, cid, column name
+        indexes.append((name, sql, first))
         driver.execute(f'DROP INDEX "{name}"')
     deferred[table] = indexes
 
 
-def restore_indexes(dbapi_connection: sqlite3.Connection, indexes: list[tuple[str, str]]) -> None:
+def need_indexes(connection: Connection, table: str, column: str) -> None:
+    """Build again, now, the deferred indexes of `table` if one of them starts with `column`: a write that finds
+    its rows by that column (a merge repointing a passenger's rows, say) would otherwise read the whole table
+    for each. The table's indexes are then kept up to date for the rest of the transaction."""
+    deferred = connection.info.get(_DEFERRED_INDEXES)
+    if not deferred or not any(first == column for _n, _s, first in deferred.get(table, ())):
+        return
+    restore_indexes(connection.connection.driver_connection, deferred[table])  # type: ignore[arg-type]
+    deferred[table] = []  # not deferred again in this transaction
+
+
+def restore_indexes(dbapi_connection: sqlite3.Connection, indexes: list[tuple[str, str, str]]) -> None:
     """Create again the indexes `defer_indexes` dropped (those a savepoint's rollback has not already restored)."""
-    for name, sql in indexes:
+    for name, sql, _first in indexes:
         exists = dbapi_connection.execute("SELECT 1 FROM sqlite_master WHERE type = 'index' AND name = ?", (name,))
         if exists.fetchone() is None:
             dbapi_connection.execute(sql)
