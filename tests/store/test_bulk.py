@@ -5,6 +5,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 import sqlite3
+import threading
 import uuid
 from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta, timezone
@@ -173,7 +174,7 @@ def test_a_write_that_fails_here_stops_the_helper(url_engine: Engine) -> None:
 
 
 @pytest.mark.usefixtures("small_batches")
-def test_several_tables_are_written_in_order_with_one_helper(session: Session) -> None:
+def test_several_tables_are_written_in_order_the_first_made_here_the_others_by_one_helper(session: Session) -> None:
     ids = new_ids(7)
     at = datetime(2013, 2, 8, tzinfo=UTC)
     pairs = enumerate(zip(new_ids(7), ids, strict=True))
@@ -192,6 +193,7 @@ def test_several_tables_are_written_in_order_with_one_helper(session: Session) -
         pure=True,
     )
     assert written == [7, 7]
+    assert set(session.scalars(select(Passenger.first_name))) == {str(os.getpid())}  # the first table: made here
     stored = session.execute(select(PassengerIdentity.value, Passenger.id).join(Passenger)).all()
     assert sorted(tuple(p) for p in stored) == sorted((f"p{n}@example.com", pid) for n, pid in enumerate(ids))
     assert not multiprocessing.active_children()
@@ -204,3 +206,24 @@ def test_an_instant_is_stored_the_same_whatever_its_offset() -> None:
     assert convert(datetime(2013, 2, 8, tzinfo=UTC)) == "2013-02-08 00:00:00.000000"
     with pytest.raises(ValueError, match="naive"):
         convert(datetime(2013, 2, 8))  # noqa: DTZ001 - naive on purpose
+
+
+@pytest.mark.usefixtures("small_batches")
+@pytest.mark.parametrize("bad", ["first table", "helper's table"])
+def test_a_late_problem_in_either_table_is_raised_and_nothing_is_left_running(url_engine: Engine, bad: str) -> None:
+    factory = make_session_factory(url_engine)
+    first, second = new_ids(12), new_ids(12)
+    refused = pytest.raises((ValueError, StatementError), match="naive datetime refused")
+    with refused, unit_of_work(factory) as session:
+        insert_many(
+            session,
+            [
+                bulk.Rows(Passenger.__table__, COLUMNS, made_by(first, naive_at=10 if bad == "first table" else None)),
+                bulk.Rows(Passenger.__table__, COLUMNS, made_by(second, naive_at=10 if bad != "first table" else None)),
+            ],
+            pure=True,
+        )
+    assert not multiprocessing.active_children()
+    assert threading.active_count() == 1
+    with unit_of_work(factory) as session:
+        assert session.scalar(select(func.count()).select_from(Passenger)) == 0

@@ -13,7 +13,9 @@ from __future__ import annotations
 import json
 import multiprocessing
 import pickle
+import queue
 import sqlite3
+import threading
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import suppress
 from datetime import UTC, datetime
@@ -223,34 +225,47 @@ def _cursor(session: Session) -> Any:
 # ---- a helper process for large writes ----------------------------------------------------------------
 
 
-def _made_elsewhere(streams: Sequence[Iterator[tuple[Any, ...]]]) -> Iterator[tuple[int, list[tuple[Any, ...]]]]:
-    """The rows of each stream, in order, as (index of the stream, batch); after the first batch, made in a
-    forked helper process.
+def _made_elsewhere(streams: Sequence[Iterator[tuple[Any, ...]]]) -> Iterator[tuple[int, Iterable[tuple[Any, ...]]]]:
+    """The rows of each stream, in order, as (index of the stream, rows); those of the last stream (of all but
+    the first, when there are several) past their first batch are made in a forked helper process.
 
     The helper is a copy of this process at the moment of the fork, so it goes on with the very same
     iterators (and whatever they read) without anything being sent to it. It makes the batches of one stream
-    after another and sends each, as one pickle, while this process writes the previous ones, so it is
-    already making the next table's rows while the last of a table are written. It never touches the
-    database connection it inherited, and ends with the rows, with an error, or killed (this process failed
-    first). A problem the helper meets (a naive datetime, say) is raised here, as it would have been.
+    after another and sends each as one pickle; a thread here takes them off the pipe as they come. Meanwhile
+    this process makes and writes the first stream itself, so the helper has a head start and this process
+    seldom waits for it. The helper never touches the database connection it inherited, and ends with the
+    rows, with an error, or killed (this process failed first). A problem the helper meets (a naive datetime,
+    say) is raised here, as it would have been.
     """
-    first = list(islice(streams[0], HELPER_BATCH)) if streams else []
+    if not streams:
+        return
+    start = 1 if len(streams) > 1 else 0
+    first = list(islice(streams[start], HELPER_BATCH))
     if len(first) < HELPER_BATCH or not fork_is_safe():  # small: not worth a process
-        yield 0, first
-        for index, rows in enumerate(streams):
-            for batch in chunks(rows, HELPER_BATCH):
-                yield index, batch
+        if start:
+            yield 0, streams[0]
+        yield start, first
+        for index in range(start, len(streams)):
+            yield index, streams[index]  # the rest of it
         return
     context = multiprocessing.get_context("fork")
     receiver, sender = context.Pipe(duplex=False)
-    helper = context.Process(target=_send_rows, args=(streams, sender), name="goodwill-bulk-rows", daemon=True)
+    helper = context.Process(target=_send_rows, args=(streams, start, sender), name="goodwill-bulk-rows", daemon=True)
     helper.start()
     sender.close()
+    arrived: queue.SimpleQueue[bytes | None] = queue.SimpleQueue()
+    reader = threading.Thread(target=_receive, args=(receiver, arrived), name="goodwill-bulk-rows", daemon=True)
+    reader.start()
     finished = False
     try:
-        yield 0, first
+        if start:
+            yield 0, streams[0]
+        yield start, first
         while True:
-            message = pickle.loads(receiver.recv_bytes())  # noqa: S301 - from our own helper
+            data = arrived.get()
+            if data is None:
+                raise RuntimeError("the helper process making rows ended early")
+            message = pickle.loads(data)  # noqa: S301 - from our own helper
             if message[0] == "rows":
                 yield message[1], message[2]
             elif message[0] == "done":
@@ -259,20 +274,30 @@ def _made_elsewhere(streams: Sequence[Iterator[tuple[Any, ...]]]) -> Iterator[tu
             else:
                 raise message[1]
     finally:
-        receiver.close()
         if not finished:
             helper.kill()
         helper.join()
+        reader.join()  # it ends when the helper's end of the pipe closes
+        receiver.close()
         helper.close()
 
 
-def _send_rows(streams: Sequence[Iterator[tuple[Any, ...]]], sender: Any) -> None:
-    """In the helper: make the remaining rows of every stream and send them, a batch at a time, then "done"
-    or the error."""
+def _receive(receiver: Any, arrived: queue.SimpleQueue[bytes | None]) -> None:
+    """In a thread of the writing process: each message of the helper as it comes, then None."""
+    try:
+        while True:
+            arrived.put(receiver.recv_bytes())
+    except (EOFError, OSError):
+        arrived.put(None)
+
+
+def _send_rows(streams: Sequence[Iterator[tuple[Any, ...]]], start: int, sender: Any) -> None:
+    """In the helper: make the remaining rows of the streams from `start` on and send them, a batch at a time,
+    then "done" or the error."""
     error: Exception | None = None
     try:
-        for index, rows in enumerate(streams):
-            for batch in chunks(rows, HELPER_BATCH):
+        for index in range(start, len(streams)):
+            for batch in chunks(streams[index], HELPER_BATCH):
                 sender.send_bytes(pickle.dumps(("rows", index, batch), protocol=pickle.HIGHEST_PROTOCOL))
     except BrokenPipeError:  # the writer has stopped (it failed): nobody to tell
         return
@@ -331,8 +356,8 @@ def insert_rows(
 
 def insert_many(session: Session, writes: Sequence[Rows], *, pure: bool = False) -> list[int]:
     """`insert_rows` for each of `writes`, in order; returns how many rows each wrote. With `pure` (every one
-    of them is), on SQLite, one helper process makes the rows of all of them, so it goes on with the next
-    table while this process writes the last rows of one."""
+    of them is), on SQLite, one helper process makes the rows of all but the first (`_made_elsewhere`)
+    while this process makes and writes the first, then writes theirs."""
     if not is_sqlite(session):
         totals = []
         for table, columns, rows, same in writes:
