@@ -200,6 +200,13 @@ def test_a_replay_killed_by_a_signal_then_run_again_pays_everyone_once(db_url: s
     assert (again["ledger_entries"], again["messages"], again["cases"]) == (0, 0, 0)
 
 
+def test_a_replay_with_a_worker_process_pays_everyone_once(db_url: str, seeded: Engine) -> None:
+    result = runner.invoke(cli, ["--database-url", db_url, "storm", "replay", "--synthetic", "4", "--day",
+                                 "2026-02-14", "--batch", "1", "--worker", "--json"])  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert _paid_once(seeded) == (4, 4, 0)
+
+
 def test_the_blizzard_comes_from_the_real_schedule() -> None:
     events = storm.blizzard_events()
     kinds = {e.type for e in events}

@@ -60,7 +60,9 @@ def _storm_events(engine: Engine, passengers: int) -> tuple[list[storm.StormEven
     return events, affected
 
 
-def run(passengers: int, *, database_url: str | None = None, workdir: Path | None = None) -> dict[str, Any]:
+def run(
+    passengers: int, *, database_url: str | None = None, workdir: Path | None = None, worker: bool = False
+) -> dict[str, Any]:
     """Run the storm benchmark once and return its figures (what `goodwill bench storm` prints)."""
     rows = max(200, int(passengers * 1.4))
     with tempfile.TemporaryDirectory(prefix="goodwill-bench-storm-", dir=workdir) as tmp:
@@ -86,7 +88,7 @@ def run(passengers: int, *, database_url: str | None = None, workdir: Path | Non
                     policies=policies,
                     now=lambda: NOW,
                     batch=BATCH,
-                    database_url=url,
+                    database_url=url if worker else None,
                 )
                 seconds = time.perf_counter() - started
                 floor = copy_floor(engine, floor_engine, reference=(*REFERENCE, *WRITTEN), timed=STORM_TABLES)

@@ -105,6 +105,9 @@ def storm_bench(
             "--database-url", help="A PostgreSQL server to run on (scratch databases); default: SQLite files."
         ),
     ] = None,
+    worker: Annotated[
+        bool, typer.Option("--worker", help="Read and decide the next batch in a worker process (second core).")
+    ] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
     """Time a storm end to end (events in; entitlements, ledger, vouchers, outbox and cases committed) for N
@@ -118,7 +121,7 @@ def storm_bench(
 
     if not as_json:
         console.print(f"building a storm that strands about {passengers:,} passengers…")
-    result = bench_storm.run(passengers, database_url=database_url)
+    result = bench_storm.run(passengers, database_url=database_url, worker=worker)
     if as_json:
         print_json(result)
         return

@@ -31,6 +31,10 @@ def replay(
         typer.Option("--day", formats=["%Y-%m-%d"], help="The synthetic storm's day (default: busiest)."),
     ] = None,
     batch: Annotated[int, typer.Option("--batch", min=1, help="Events settled per transaction.")] = 50,
+    worker: Annotated[
+        bool,
+        typer.Option("--worker", help="Read and decide the next batch in a worker process (a second core, idle)."),
+    ] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
     policies: PolicyDirs = None,
 ) -> None:
@@ -61,7 +65,7 @@ def replay(
             now=utc_now,
             progress=lambda n: bar.update(task, completed=n),
             batch=batch,
-            database_url=st.settings.database_url,
+            database_url=st.settings.database_url if worker else None,
         )
     report.seconds = time.perf_counter() - started
     data: dict[str, Any] = {
