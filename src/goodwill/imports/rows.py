@@ -445,7 +445,9 @@ class EventRow(_Row):
     bag_fee_paid: Annotated[
         str | None,
         StringConstraints(pattern=r"^\d{1,7}(\.\d{1,3})?$"),
-        _short("bag_mishandled: the bag fee paid, in major units of the booking's currency, e.g. 35.00"),
+        _short(
+            "decimal amount in major units of the booking's currency, e.g. 35.00 (bag_mishandled: the bag fee paid)"
+        ),
     ] = None
 
     @property

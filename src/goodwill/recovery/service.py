@@ -28,6 +28,7 @@ from typing import Any
 from sqlalchemy import Table, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.util import identity_key
 
 from goodwill.audit import service as audit
 from goodwill.bookings.models import Booking, BookingPassenger, Segment
@@ -1009,12 +1010,8 @@ def settle_events(
     session: Session, prepared: Prepared, *, now: datetime, actor: str = "recovery"
 ) -> list[FanOutReport]:
     """Settle prepared events against what was granted before, in their order, and write the result."""
-    event_ids = [event_id for event_id, _f, _rest in prepared.events]
-    flight_ids = {flight_id for _e, flight_id, _rest in prepared.events}
-    events = {
-        e.id: e for (e,) in select_in(session, lambda b: select(FlightEvent).where(FlightEvent.id.in_(b)), event_ids)
-    }
-    flights = {f.id: f for (f,) in select_in(session, lambda b: select(Flight).where(Flight.id.in_(b)), flight_ids)}
+    events = _loaded(session, FlightEvent, [event_id for event_id, _f, _rest in prepared.events])
+    flights = _loaded(session, Flight, [flight_id for _e, flight_id, _rest in prepared.events])
     decided = []
     for event_id, flight_id, (report, travellers, prefixes, owed, by_passenger, needs, profiles) in prepared.events:
         event = events.get(event_id)
@@ -1029,6 +1026,15 @@ def settle_events(
         else:
             _settle_wave(session, wave, now, actor)
     return [d.report for d in decided]
+
+
+def _loaded(session: Session, model: Any, ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, Any]:
+    """Rows by id: those this session already holds (prepared in this process) without a query."""
+    found = {i: row for i in ids if (row := session.identity_map.get(identity_key(model, i))) is not None}
+    missing = [i for i in ids if i not in found]
+    stored = select_in(session, lambda b: select(model).where(model.id.in_(b)), missing)
+    found.update((row.id, row) for (row,) in stored)
+    return found
 
 
 def _decide(
