@@ -54,8 +54,32 @@ class Feedback(RecordMixin, Base):
     entities: Mapped[dict[str, Any]] = mapped_column(JSONType, default=dict)
     analysis_model: Mapped[str | None] = mapped_column(String(40))
     corrections: Mapped[dict[str, Any]] = mapped_column(JSONType, default=dict)
+    # When the closed loop judged it (`closing.close_loop`): None until then, so a rerun skips it.
+    looped_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     __table_args__ = (
         UniqueConstraint("channel", "external_id"),
         Index("ix_feedback_received_at", "received_at"),
     )
+
+
+class SpikeAlert(RecordMixin, Base):
+    """A topic (or negative sentiment) well above its usual level on a route or at an airport, in one window."""
+
+    __tablename__ = "spike_alerts"
+
+    scope_kind: Mapped[str] = mapped_column(String(10))  # route | airport
+    scope: Mapped[str] = mapped_column(String(16))  # "JFK-LAX" | "JFK"
+    subject: Mapped[str] = mapped_column(String(40))  # a topic, or "negative"
+    window_start: Mapped[datetime] = mapped_column(UTCDateTime())
+    window_end: Mapped[datetime] = mapped_column(UTCDateTime())
+    observed: Mapped[int] = mapped_column(Integer)
+    expected: Mapped[float] = mapped_column(Float)
+    p_value: Mapped[float] = mapped_column(Float)
+    baseline_windows: Mapped[int] = mapped_column(Integer)
+    feedback_ids: Mapped[list[str]] = mapped_column(JSONType, default=list)
+    raised_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    # scope_kind:scope:subject:window start:window hours, so an alert is raised once per window.
+    dedupe_key: Mapped[str] = mapped_column(String(160), unique=True)
+
+    __table_args__ = (Index("ix_spike_alerts_raised_at", "raised_at"),)

@@ -32,7 +32,9 @@ from sqlalchemy.orm.util import identity_key
 
 from goodwill.audit import service as audit
 from goodwill.bookings.models import Booking, BookingPassenger, Segment
-from goodwill.cases.models import Case, CaseCounter, CaseEvent, CasePriority, CaseStatus, CaseType
+from goodwill.cases import service as case_service
+from goodwill.cases import sla
+from goodwill.cases.models import Case, CaseEvent, CasePriority, CaseStatus, CaseType
 from goodwill.customers.models import Passenger, Wish
 from goodwill.errors import NotFound
 from goodwill.flights.carriers import CARRIERS
@@ -811,17 +813,6 @@ def _messages_all(
     return written
 
 
-def _next_references(session: Session, count: int) -> list[str]:
-    counter = session.get(CaseCounter, "case", with_for_update=True)
-    if counter is None:
-        counter = CaseCounter(name="case", value=0)
-        session.add(counter)
-    start = counter.value
-    counter.value = start + count
-    session.flush()
-    return [f"C-{n:07d}" for n in range(start + 1, start + count + 1)]
-
-
 def _cases_all(
     session: Session,
     items: Sequence[tuple[Flight, str, dict[uuid.UUID, tuple[list[str], uuid.UUID]]]],
@@ -848,7 +839,7 @@ def _cases_all(
     opened = [0] * len(items)
     if not todo:
         return opened
-    references = _next_references(session, len(todo))
+    references = case_service.next_references(session, len(todo))
     case_rows: list[tuple[Any, ...]] = []
     event_rows: list[tuple[Any, ...]] = []
     ids = new_ids(len(todo) * 2)
@@ -862,6 +853,8 @@ def _cases_all(
             else CasePriority.NORMAL.value
         )
         case_id = ids[2 * i]
+        # By priority alone: a top-tier passenger's case is already high priority.
+        due = sla.due_times(sla.DEFAULT_POLICY, priority=priority, tier=None, opened_at=now)
         case_rows.append(
             (
                 case_id,
@@ -877,6 +870,8 @@ def _cases_all(
                 flight.id,
                 booking_id,
                 now,
+                due.first_response_due_at,
+                due.resolution_due_at,
                 {"trigger": "flight_event", "reasons": reasons},
                 key,
             )
@@ -901,6 +896,8 @@ def _cases_all(
             "flight_id",
             "booking_id",
             "opened_at",
+            "first_response_due_at",
+            "resolution_due_at",
             "origin",
             "dedupe_key",
         ),
