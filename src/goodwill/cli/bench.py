@@ -135,3 +135,61 @@ def storm_bench(
             ("rows written", ", ".join(f"{k} {v:,}" for k, v in result["rows_written"].items())),
         ]
     )
+
+
+@app.command("customer360")
+def customer360(
+    passengers: Annotated[
+        int, typer.Option("--passengers", min=1_000, max=1_000_000, help="Passengers in the demo airline.")
+    ] = 100_000,
+    interactions: Annotated[
+        int, typer.Option("--interactions", min=0, help="Timeline rows spread over them.")
+    ] = 1_000_000,
+    samples: Annotated[
+        int, typer.Option("--samples", min=20, help="Passengers read, and searches of each kind.")
+    ] = 1_000,
+    seed_: Annotated[int, typer.Option("--seed", help="Seed of the demo airline.")] = 42,
+    database: Annotated[
+        Path | None,
+        typer.Option("--database", help="Keep the built database in this file and measure it again on later runs."),
+    ] = None,
+    rebuild: Annotated[bool, typer.Option("--rebuild", help="Build the --database file again.")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """Time the customer 360 and the searches at scale (p50/p95/p99), against a primary-key read of one passenger.
+
+    Example:
+
+        goodwill bench customer360 --passengers 1000000 --interactions 10000000 --database /tmp/c360.db --json
+    """
+    import tempfile
+
+    from goodwill.bench import customer360 as bench_360
+
+    with tempfile.TemporaryDirectory(prefix="goodwill-bench-360-") as workdir:
+        figures = bench_360.run(
+            passengers=passengers,
+            interactions=interactions,
+            samples=samples,
+            seed=seed_,
+            database=database or Path(workdir) / "c360.db",
+            rebuild=rebuild,
+        )
+    if as_json:
+        print_json(figures)
+        return
+    table_rows(
+        [
+            ("passengers / interactions", f"{figures['passengers']:,} / {figures['interactions']:,}"),
+            *(
+                (name, "p50 {p50_ms} ms, p95 {p95_ms} ms, p99 {p99_ms} ms".format(**figures[name]))
+                for name in (
+                    "customer_360",
+                    "search_name_prefix",
+                    "search_email",
+                    "search_pnr",
+                    "floor_primary_key_read",
+                )
+            ),
+        ]
+    )
