@@ -55,3 +55,5 @@ def require(role: Role) -> Callable[..., Principal]:
 IntegrationDep = Annotated[Principal, Depends(require(Role.INTEGRATION))]
 AgentDep = Annotated[Principal, Depends(require(Role.AGENT))]
 AdminDep = Annotated[Principal, Depends(require(Role.ADMIN))]
+SupervisorDep = Annotated[Principal, Depends(require(Role.SUPERVISOR))]
+ManagerDep = Annotated[Principal, Depends(require(Role.MANAGER))]

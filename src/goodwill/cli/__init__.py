@@ -83,12 +83,27 @@ def root(
 
 
 def _register() -> None:
-    from goodwill.cli import access, bench, db, demo, imports, listening, recovery, serve, storm, vouchers
+    from goodwill.cli import (
+        access,
+        bench,
+        cases,
+        db,
+        demo,
+        imports,
+        listening,
+        listening_loop,
+        recovery,
+        serve,
+        storm,
+        vouchers,
+    )
 
     app.add_typer(db.app, name="db")
     app.add_typer(access.app, name="keys")
     app.add_typer(imports.app, name="import")
     app.add_typer(bench.app, name="bench")
+    app.add_typer(cases.app, name="cases")
+    listening_loop.register(listening.app)
     app.add_typer(listening.app, name="listening")
     app.add_typer(recovery.app, name="recovery")
     app.add_typer(storm.app, name="storm")

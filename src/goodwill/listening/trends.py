@@ -196,7 +196,7 @@ def trends(
         if metric is Metric.NPS:
             promoters, detractors = int(row["promoters"]), int(row["detractors"])
             extra: dict[str, Any] = {
-                "nps": round(_pct(promoters, n) - _pct(detractors, n), 1),
+                "nps": round(100.0 * (promoters - detractors) / n, 1) if n else 0.0,
                 "promoters": promoters,
                 "passives": n - promoters - detractors,
                 "detractors": detractors,
