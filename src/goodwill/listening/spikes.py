@@ -14,7 +14,7 @@ subject never seen before is not "infinitely" surprising). A spike is raised whe
 Poisson because complaints about one thing at one place arrive as rare independent events; the tail
 probability is exact for small counts, where a z-score misleads. The three guards together keep a steady
 level (say 10 a day, 12 today: P ≈ 0.30) silent, and a burst at a quiet place (8 lost bags where 0-1 a day is
-usual: P ≈ 10⁻⁹) loud. Real daily counts are over-dispersed (a storm lifts everything for days); `alpha` is
+usual: P ≈ 6·10⁻⁸) loud. Real daily counts are over-dispersed (a storm lifts everything for days); `alpha` is
 strict for that reason, and the ratio guard stops large busy scopes alerting on small relative changes.
 """
 
