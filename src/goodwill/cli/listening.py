@@ -85,7 +85,14 @@ def train(
 @app.command("evaluate")
 def evaluate(
     file: FileArgument,
-    model: Annotated[Path, typer.Option("--model", help="A model directory written by `goodwill listening train`.")],
+    model: Annotated[
+        Path | None,
+        typer.Option(
+            "--model",
+            help="A model directory written by `goodwill listening train`; without it, the default model shipped "
+            "with Goodwill.",
+        ),
+    ] = None,
     text_column: TextColumn = "text",
     label_column: LabelColumn = "label",
     topic_column: TopicColumn = None,
@@ -94,11 +101,12 @@ def evaluate(
     """Score a model on labelled messages: accuracy, macro-F1 and per-class precision, recall and F1 for the
     sentiment and the topics, and the measured throughput (messages per second).
 
-    --model is required for now: Goodwill does not ship a default model yet.
+    Without --model, the default model shipped with Goodwill (trained on the team's own corpus) is scored.
 
     Example:
 
         goodwill listening evaluate held_out.csv --text-column text --label-column sentiment --model models/ours --json
+        goodwill listening evaluate held_out.csv --label-column sentiment --topic-column reason
     """
     result = learning.evaluate_model(
         file, text_column=text_column, label_column=label_column, topic_column=topic_column, model=model

@@ -7,7 +7,9 @@ One feature extraction serves both heads, so a message is normalised and vectori
 normalised text -> word 1-2-grams and char_wb 2-5-grams (TF-IDF, sublinear; `features.CharNgramTfidf`)
   (+ lexicon counts, when asked: they did not help on the tweets, see ADR 0012)
   -> sentiment: linear SVM, classes balanced, calibrated by temperature scaling
-  -> topic (complaints only): linear SVM, classes balanced, calibrated the same way
+  -> topics (complaints only): linear SVM, classes balanced, calibrated the same way; a message trained with
+     several topics counts once for each, so its probability is shared among them, and every topic whose
+     probability reaches TOPIC_THRESHOLD is one of the message's topics (best first)
 
 One mode only: the most accurate combination measured (an NB-LR + SVM ensemble) gained less than one point at half
 the speed, see ADR 0012.
@@ -41,6 +43,21 @@ SENTIMENT_C = 0.1
 TOPIC_C = 0.1
 LEXICON_SCALE = 0.3
 CALIBRATION_FOLDS = 3
+# A message's topics: every topic with at least this calibrated probability (the best one always). Chosen on
+# team-written messages that name two complaints (ADR 0012); a message about one thing rarely gives a second
+# topic this much.
+TOPIC_THRESHOLD = 0.25
+
+TopicLabels = Sequence[str] | str | None
+
+
+def topic_tuple(value: TopicLabels) -> tuple[str, ...]:
+    """One row's topics as a tuple: a topic id alone, several, or none (None or empty)."""
+    if not value:
+        return ()
+    if isinstance(value, str):
+        return (value,)
+    return tuple(value)
 
 
 def normalise_all(texts: Sequence[str]) -> list[str]:
@@ -81,6 +98,10 @@ class Analysis:
     sentiment_score: float
     topic: str | None
     topic_confidence: float | None
+    # Every topic whose calibrated probability reaches TOPIC_THRESHOLD, best first (`topic` is the first), with
+    # their probabilities in the same order; empty when `topic` is None.
+    topics: tuple[str, ...] = ()
+    topic_confidences: tuple[float, ...] = ()
 
 
 @dataclass
@@ -99,8 +120,8 @@ class Models:
     def topics(self) -> list[str]:
         return [] if self.topic is None else [str(c) for c in self.topic.classes_]
 
-    def analyse(self, texts: Sequence[str]) -> list[Analysis]:
-        """Sentiment with its confidence and intensity for each text, and the topic of each negative one."""
+    def analyse(self, texts: Sequence[str], *, topic_threshold: float = TOPIC_THRESHOLD) -> list[Analysis]:
+        """Sentiment with its confidence and intensity for each text, and the topics of each negative one."""
         if not texts:
             return []
         x = self.features.transform(texts)
@@ -110,23 +131,24 @@ class Models:
         zeros = np.zeros(len(texts))
         positive = probabilities[:, labels.index("positive")] if "positive" in labels else zeros
         negative = probabilities[:, labels.index("negative")] if "negative" in labels else zeros
-        topics: list[str | None] = [None] * len(texts)
-        topic_confidence: list[float | None] = [None] * len(texts)
+        found: list[tuple[tuple[str, ...], tuple[float, ...]]] = [((), ())] * len(texts)
         negatives = np.flatnonzero(np.asarray(labels)[best] == "negative")
         if self.topic is not None and negatives.size:
             topic_probabilities = self.topic.predict_proba(x[negatives])
             topic_labels = self.topics
             for row, p in zip(negatives.tolist(), topic_probabilities, strict=True):
-                k = int(p.argmax())
-                topics[row] = topic_labels[k]
-                topic_confidence[row] = round(float(p[k]), 4)
+                order = np.argsort(-p, kind="stable")
+                chosen = [int(k) for j, k in enumerate(order) if j == 0 or p[k] >= topic_threshold]
+                found[row] = (tuple(topic_labels[k] for k in chosen), tuple(round(float(p[k]), 4) for k in chosen))
         return [
             Analysis(
                 sentiment=labels[k],
                 sentiment_confidence=round(float(probabilities[i, k]), 4),
                 sentiment_score=round(float(positive[i] - negative[i]), 4) + 0.0,  # never -0.0
-                topic=topics[i],
-                topic_confidence=topic_confidence[i],
+                topic=found[i][0][0] if found[i][0] else None,
+                topic_confidence=found[i][1][0] if found[i][1] else None,
+                topics=found[i][0],
+                topic_confidences=found[i][1],
             )
             for i, k in enumerate(best.tolist())
         ]
@@ -142,12 +164,13 @@ def train(
     texts: Sequence[str],
     sentiments: Sequence[str],
     *,
-    topics: Sequence[str | None] | None = None,
+    topics: Sequence[TopicLabels] | None = None,
     weights: Sequence[float] | None = None,
     with_lexicon: bool = False,
 ) -> Models:
-    """Fit the models on labelled texts: every text has a sentiment; a complaint may also have a topic (None when
-    it has none). `weights` (one per text, e.g. the labellers' confidence) weigh the sentiment rows.
+    """Fit the models on labelled texts: every text has a sentiment; a complaint may also have topics (a topic id,
+    a sequence of them, or None). `weights` (one per text, e.g. the labellers' confidence) weigh the sentiment
+    rows. A text with several topics is a topic example of each of them.
 
     Every label needs at least two rows (the calibration is cross-validated): the caller checks that with a message
     naming its file; here it is a ValueError.
@@ -164,8 +187,8 @@ def train(
     sentiment = _calibrated_svm(SENTIMENT_C, sentiments).fit(x, np.asarray(sentiments), sample_weight=sample_weight)
     topic = None
     if topics is not None:
-        rows = [i for i, t in enumerate(topics) if t]
-        labels = [str(topics[i]) for i in rows]
+        rows = [i for i, t in enumerate(topics) for _ in topic_tuple(t)]
+        labels = [label for t in topics for label in topic_tuple(t)]
         topic_counts = Counter(labels)
         if len(topic_counts) >= 2 and min(topic_counts.values()) >= 2:
             topic = _calibrated_svm(TOPIC_C, labels).fit(x[rows], np.asarray(labels))

@@ -14,6 +14,8 @@ from typing import Any
 from goodwill.errors import InvalidInput
 from goodwill.listening.taxonomy import SENTIMENTS, TOPICS, sentiment_of, topic_of
 
+# Several topics in one cell: "late_flight;lost_baggage".
+TOPIC_SEPARATOR = ";"
 # Any text is accepted, even empty (an emoji alone normalises to a word); a cell is capped at the csv module's
 # default 128 KiB. Reading stops after this many problems.
 _MAX_PROBLEMS = 1000
@@ -24,8 +26,9 @@ class LabelledSet:
     path: Path
     texts: list[str]
     sentiments: list[str]
-    # One per row when a topic column was given (None where the row has no topic), else None.
-    topics: list[str | None] | None
+    # One per row when a topic column was given (the row's topics, first named first; empty when it has none),
+    # else None.
+    topics: list[tuple[str, ...]] | None
     weights: list[float] | None
     lines: list[int]
 
@@ -44,8 +47,9 @@ def read_labelled(
     topic_column: str | None = None,
     weight_column: str | None = None,
 ) -> LabelledSet:
-    """Read texts with their sentiment (negative, neutral or positive), and optionally a complaint topic (a
-    taxonomy topic or a known alias; empty for none) and a weight per row (a number >= 0)."""
+    """Read texts with their sentiment (negative, neutral or positive), and optionally complaint topics (taxonomy
+    topics or known aliases, several separated by ";", e.g. `late_flight;lost_baggage`; empty for none) and a
+    weight per row (a number >= 0)."""
     try:
         handle = path.open(encoding="utf-8-sig", newline="")
     except FileNotFoundError:
@@ -54,7 +58,7 @@ def read_labelled(
         raise InvalidInput(f"{path}: is a directory, not a CSV file") from None
     texts: list[str] = []
     sentiments: list[str] = []
-    topics: list[str | None] | None = [] if topic_column else None
+    topics: list[tuple[str, ...]] | None = [] if topic_column else None
     weights: list[float] | None = [] if weight_column else None
     lines: list[int] = []
     problems: list[dict[str, Any]] = []
@@ -93,8 +97,7 @@ def read_labelled(
                         texts.append(row[index[text_column]])
                         sentiments.append(str(sentiment_of(row[index[label_column]])))
                         if topics is not None and topic_column:
-                            cell = row[index[topic_column]]
-                            topics.append(topic_of(cell) if cell.strip() else None)
+                            topics.append(topics_of(row[index[topic_column]]))
                         if weights is not None and weight_column:
                             weights.append(float(row[index[weight_column]]))
                         lines.append(line)
@@ -117,6 +120,14 @@ def read_labelled(
     return LabelledSet(path=path, texts=texts, sentiments=sentiments, topics=topics, weights=weights, lines=lines)
 
 
+def topics_of(cell: str) -> tuple[str, ...]:
+    """The taxonomy topics a checked topic cell names, in its order, each once (empty cell: none)."""
+    if not cell.strip():
+        return ()
+    found = [topic_of(part) for part in cell.split(TOPIC_SEPARATOR)]
+    return tuple(dict.fromkeys(t for t in found if t))
+
+
 def _read_row(
     path: Path,
     line: int,
@@ -134,14 +145,17 @@ def _read_row(
         )
     if topic_column:
         cell = row[index[topic_column]]
-        if cell.strip() and topic_of(cell) is None:
-            return _problem(
-                path,
-                line,
-                index[topic_column] + 1,
-                topic_column,
-                f"unknown topic {cell!r}; expected empty, one of {', '.join(TOPICS)}, or a known alias",
-            )
+        for part in cell.split(TOPIC_SEPARATOR) if cell.strip() else ():
+            if topic_of(part) is None:
+                what = "an empty topic between separators" if not part.strip() else f"unknown topic {part.strip()!r}"
+                return _problem(
+                    path,
+                    line,
+                    index[topic_column] + 1,
+                    topic_column,
+                    f"{what}; expected empty, or one or more of {', '.join(TOPICS)} or a known alias, "
+                    f"separated by {TOPIC_SEPARATOR!r}",
+                )
     if weight_column:
         cell = row[index[weight_column]]
         try:

@@ -14,7 +14,7 @@ import numpy as np
 from sklearn.metrics import accuracy_score, f1_score, precision_recall_fscore_support
 from sklearn.model_selection import StratifiedKFold
 
-from goodwill.listening.analysis import train
+from goodwill.listening.analysis import TopicLabels, topic_tuple, train
 
 
 def scores(truth: Sequence[str], predicted: Sequence[str], labels: Sequence[str] | None = None) -> dict[str, Any]:
@@ -44,11 +44,21 @@ def scores(truth: Sequence[str], predicted: Sequence[str], labels: Sequence[str]
     }
 
 
+def topic_truth(topics: Sequence[TopicLabels], predicted: Sequence[str]) -> list[str]:
+    """The topic each row's best guess is judged against: the guess itself when the row names it among its
+    topics, else the row's first topic (a row with one topic: that topic)."""
+    truth = []
+    for labels, guess in zip(topics, predicted, strict=True):
+        row = topic_tuple(labels)
+        truth.append(guess if guess in row else row[0])
+    return truth
+
+
 def cross_validate(
     texts: Sequence[str],
     sentiments: Sequence[str],
     *,
-    topics: Sequence[str | None] | None = None,
+    topics: Sequence[TopicLabels] | None = None,
     weights: Sequence[float] | None = None,
     folds: int = 5,
     seed: int = 0,
@@ -64,10 +74,10 @@ def cross_validate(
     y = np.asarray(sentiments)
     per_fold: list[dict[str, float | None]] = []
     for train_rows, test_rows in StratifiedKFold(k, shuffle=True, random_state=seed).split(np.zeros(len(y)), y):
-        fold_topics = None if topics is None else [topics[i] for i in train_rows]
+        fold_topics = None if topics is None else [topic_tuple(topics[i]) for i in train_rows]
         if fold_topics is not None:
-            usable = {t for t, n in Counter(t for t in fold_topics if t).items() if n >= 2}
-            fold_topics = [t if t in usable else None for t in fold_topics]
+            usable = {t for t, n in Counter(t for row in fold_topics for t in row).items() if n >= 2}
+            fold_topics = [tuple(t for t in row if t in usable) for row in fold_topics]
         models = train(
             [texts[i] for i in train_rows],
             [sentiments[i] for i in train_rows],
@@ -82,9 +92,9 @@ def cross_validate(
             "sentiment_macro_f1": sentiment["macro_f1"],
         }
         if topics is not None:
-            topic_rows = [i for i in test_rows if topics[i]]
-            truth = [str(topics[i]) for i in topic_rows]
+            topic_rows = [i for i in test_rows if topic_tuple(topics[i])]
             guessed = models.predict_topics([texts[i] for i in topic_rows])
+            truth = topic_truth([topics[i] for i in topic_rows], guessed) if guessed else []
             fold["topic_macro_f1"] = scores(truth, guessed)["macro_f1"] if guessed else None
         per_fold.append(fold)
     summary: dict[str, Any] = {"folds": k, "seed": seed, "per_fold": per_fold}
