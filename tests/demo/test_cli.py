@@ -5,9 +5,13 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from sqlalchemy import func, select
 from typer.testing import CliRunner
 
+from goodwill.bookings.models import BookingPassenger
 from goodwill.cli import app
+from goodwill.customers.models import Passenger
+from goodwill.store.db import make_engine
 
 runner = CliRunner()
 FEBRUARY = ["--start", "2013-02-04", "--end", "2013-02-17"]
@@ -30,6 +34,22 @@ class TestSeedCommand:
         assert 0.6 < report["top20_revenue_share"] < 0.95
         assert set(report["tiers"]) <= {"none", "silver", "gold", "platinum"}  # type: ignore[arg-type]
         assert report["window"] == {"start": "2013-02-04", "end": "2013-02-17"}
+
+    def test_every_seeded_passenger_is_ranked_by_the_revenue_their_fares_brought(self, db_url: str) -> None:
+        _seed(db_url)
+        engine = make_engine(db_url)
+        try:
+            with engine.connect() as connection:
+                rows = connection.execute(
+                    select(Passenger.lifetime_revenue_minor, Passenger.value_rank).order_by(Passenger.value_rank)
+                ).all()
+                fares = connection.scalar(select(func.sum(BookingPassenger.fare_minor)))
+        finally:
+            engine.dispose()
+        assert [rank for _r, rank in rows] == list(range(1, 1001))
+        revenues = [r for r, _rank in rows]
+        assert revenues == sorted(revenues, reverse=True)
+        assert sum(revenues) == fares
 
     def test_seeding_again_with_the_same_seed_changes_nothing(self, db_url: str) -> None:
         first = _seed(db_url)

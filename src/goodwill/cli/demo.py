@@ -15,6 +15,7 @@ from goodwill.bookings import queries as bookings
 from goodwill.cli.context import CliState, state
 from goodwill.cli.output import console, print_json, progress, table_rows
 from goodwill.cli.serve import serve_app
+from goodwill.customers.value import refresh_value
 from goodwill.demo import service as demo_airline
 from goodwill.demo.generator import FIRST_DAY, LAST_DAY
 from goodwill.errors import RuleViolation
@@ -40,9 +41,11 @@ def _seed(st: CliState, *, seed: int, passengers: int, start: date, end: date, s
     if runner.current(st.engine) is None:
         raise RuleViolation("the database has no schema yet: run `goodwill db upgrade` first")
     with progress(enabled=show_progress) as display, st.unit_of_work() as session:
-        return demo_airline.seed_demo_airline(
+        report = demo_airline.seed_demo_airline(
             session, seed=seed, passengers=passengers, start=start, end=end, actor="cli", progress=_Bar(display)
         )
+        refresh_value(session)  # lifetime revenue and rank, as after any import
+        return report
 
 
 def _summary(report: demo_airline.SeedReport) -> dict[str, Any]:
