@@ -91,6 +91,7 @@ def _register() -> None:
         demo,
         imports,
         listening,
+        passengers,
         listening_loop,
         recovery,
         serve,
@@ -105,6 +106,7 @@ def _register() -> None:
     app.add_typer(cases.app, name="cases")
     listening_loop.register(listening.app)
     app.add_typer(listening.app, name="listening")
+    app.add_typer(passengers.app, name="passengers")
     app.add_typer(recovery.app, name="recovery")
     app.add_typer(storm.app, name="storm")
     app.add_typer(vouchers.app, name="vouchers")
