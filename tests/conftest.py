@@ -10,12 +10,18 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+from pydantic import SecretStr
 from sqlalchemy import Engine, create_engine, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 
+from goodwill.api.app import create_app
+from goodwill.config import Settings
 from goodwill.migrations import runner
 from goodwill.store.db import make_engine, normalise_url
+from tests.factories import TEST_SECRET
 
 ROOT = Path(__file__).resolve().parent.parent
 PG_URL = os.environ.get("GOODWILL_TEST_DATABASE_URL")
@@ -126,3 +132,15 @@ def url_engine(db_url: str) -> Iterator[Engine]:
     eng = make_engine(db_url)
     yield eng
     eng.dispose()
+
+
+@pytest.fixture
+def app(db_url: str, url_engine: Engine) -> FastAPI:
+    """The application on a fresh database the test may commit to (a test module may define its own)."""
+    return create_app(Settings(database_url=db_url, secret_key=SecretStr(TEST_SECRET)), engine=url_engine)
+
+
+@pytest.fixture
+def client(app: FastAPI) -> Iterator[TestClient]:
+    with TestClient(app) as test_client:
+        yield test_client

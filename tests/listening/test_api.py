@@ -2,34 +2,19 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import UTC, timedelta
 
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
-from pydantic import SecretStr
 from sqlalchemy import Engine, select
 
 from goodwill.access.roles import Role
-from goodwill.api.app import create_app
 from goodwill.audit.models import AuditEntry
-from goodwill.config import Settings
 from goodwill.listening import alerting
 from goodwill.store.db import make_session_factory, unit_of_work
-from tests.factories import TEST_SECRET, make_api_key
+from tests.factories import make_api_key
 from tests.listening.loop_helpers import NOW, make_feedback, make_flight
-
-
-@pytest.fixture
-def app(db_url: str, url_engine: Engine) -> FastAPI:
-    return create_app(Settings(database_url=db_url, secret_key=SecretStr(TEST_SECRET)), engine=url_engine)
-
-
-@pytest.fixture
-def client(app: FastAPI) -> Iterator[TestClient]:
-    with TestClient(app) as test_client:
-        yield test_client
 
 
 @pytest.fixture
