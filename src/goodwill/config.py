@@ -26,6 +26,10 @@ class Settings(BaseSettings):
     shared_data: Path = Path("../shared/data")
     airline_code: str = "B6"
     airline_name: str = "Goodwill Demo Air"
+    # The listening model directory (`goodwill listening train --out`); unset: the model Goodwill ships.
+    listening_model: Path | None = None
+    # Language detection: fast (lingua's low accuracy mode) or accurate (ADR 0013).
+    listening_language_mode: Literal["fast", "accurate"] = "fast"
 
     @model_validator(mode="after")
     def _enforce_production_safety(self) -> Settings:

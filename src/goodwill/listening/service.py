@@ -1,5 +1,6 @@
 """Feedback from every channel: recorded once per (channel, external id), linked to passenger, flight and
-booking. The analysis (language, sentiment, topics...) is filled in later and is never touched here."""
+booking. The analysis (language, sentiment, topics...) is filled in later (`analysing`); new words for a stored
+feedback mark it to be analysed again."""
 
 from __future__ import annotations
 
@@ -76,13 +77,15 @@ def record_feedback(session: Session, *, items: Sequence[FeedbackRecord], now: d
     outcomes: list[Outcome] = []
     inserts: list[FeedbackRecord] = []
     updates: list[tuple[Any, ...]] = []
+    reworded: list[tuple[Any, ...]] = []
     for item in items:
         found = stored.get((item.channel, item.external_id))
         if found is None:
             inserts.append(item)
             outcomes.append(Outcome.CREATED)
         elif found[1] != item:
-            updates.append((found[0], *item[2:], now))
+            # New words need a new analysis: the feedback is pending again (`analysing.analyse_feedback`).
+            (reworded if found[1].text != item.text else updates).append((found[0], *item[2:], now))
             outcomes.append(Outcome.UPDATED)
         else:
             outcomes.append(Outcome.UNCHANGED)
@@ -93,6 +96,9 @@ def record_feedback(session: Session, *, items: Sequence[FeedbackRecord], now: d
         ((i, now, now, [], [], {}, *item) for i, item in zip(new_ids(len(inserts)), inserts, strict=True)),
     )
     update_rows(session, Feedback.__table__, (*_FIELDS[2:], "updated_at"), updates)
+    update_rows(
+        session, Feedback.__table__, (*_FIELDS[2:], "updated_at", "analysis_model"), ((*r, None) for r in reworded)
+    )
     return outcomes
 
 
