@@ -98,3 +98,33 @@ def test_an_unknown_passenger_and_a_bad_query_get_the_one_error_body(app: FastAP
     assert "no passenger" in missing.json()["detail"]
     assert client.get("/api/v1/passengers", params={"q": ""}, headers=headers).status_code == 422
     assert client.get("/api/v1/passengers/not-a-uuid", headers=headers).status_code == 422
+
+
+def test_an_export_needs_a_manager_and_is_audited(app: FastAPI) -> None:
+    client = TestClient(app)
+    ana = _ana(app)
+    assert client.get(f"/api/v1/passengers/{ana}/export", headers=_headers(app, Role.AGENT)).status_code == 403
+    response = client.get(f"/api/v1/passengers/{ana}/export", headers=_headers(app, Role.MANAGER))
+    assert response.status_code == 200, response.text
+    tables = response.json()["tables"]
+    assert tables["passengers"][0]["first_name"] == "Ana"
+    assert {i["value"] for i in tables["passenger_identities"]} >= {"ana.lopez@example.com"}
+    assert [e.entity_id for e in _audit(app, "passenger.exported")] == [ana]
+
+
+def test_an_erasure_needs_an_admin_is_audited_and_can_be_repeated(app: FastAPI) -> None:
+    client = TestClient(app)
+    ana = _ana(app)
+    url = f"/api/v1/passengers/{ana}/erasure"
+    assert client.post(url, headers=_headers(app, Role.MANAGER)).status_code == 403
+    assert client.post(url).status_code == 401
+    admin = _headers(app, Role.ADMIN)
+    first = client.post(url, headers=admin).json()
+    assert first["already_erased"] is False
+    assert first["deleted"]["passenger_identities"] == 4
+    again = client.post(url, headers=admin).json()
+    assert again["already_erased"] is True
+    assert sum(again["deleted"].values()) == 0
+    profile = client.get(f"/api/v1/passengers/{ana}", headers=_headers(app, Role.AGENT)).json()["profile"]
+    assert (profile["first_name"], profile["status"]) == ("Erased", "erased")
+    assert len(_audit(app, "passenger.erased")) == 2

@@ -20,6 +20,7 @@ from goodwill.customers.value import refresh_value
 from goodwill.customers.view import customer_360, search_passengers
 from goodwill.errors import NotFound
 from goodwill.flights.models import FlightEvent
+from goodwill.imports import service as imports
 from goodwill.imports.rows import ImportKind
 from goodwill.kit.money import Money
 from goodwill.recovery import catalogue
@@ -27,9 +28,23 @@ from goodwill.recovery.models import Entitlement
 from goodwill.recovery.service import process_events
 from tests.imports.helpers import EXAMPLE_FILES, NOW, booking_row, csv_text, import_examples, import_path, write
 
+CANCELLATION = {
+    "event_id": "ops-test-cancel-b6-2",
+    "carrier": "B6",
+    "flight_number": "2",
+    "flight_date": "2013-02-12",
+    "type": "cancellation",
+    "cause": "controllable",
+    "occurred_at": "2013-02-12T09:00:00-05:00",
+    "notice_given_at": "2013-02-12T09:00:00-05:00",
+}
+
 
 def _airline(session: Session) -> None:
+    """The example airline, Ana's return flight cancelled for a reason within the airline's control (so she is
+    owed compensation, a voucher and care), every event settled, every passenger ranked."""
     import_examples(session)
+    imports.import_rows(session, kind=ImportKind.EVENTS, rows=[(1, CANCELLATION)], source="test", actor="test", now=NOW)
     events = session.scalars(select(FlightEvent.id).order_by(FlightEvent.occurred_at, FlightEvent.id)).all()
     process_events(session, event_ids=list(events), now=NOW, policies=catalogue.builtin())
     refresh_value(session)
@@ -155,10 +170,15 @@ class TestCustomer360:
         ]
         events = {leg.flight: [e.type for e in leg.events] for t in view.past_trips for leg in t.legs}
         assert events["B6 1"] == ["delay"]
-        assert "bag_mishandled" in events["B6 2"]
+        assert events["B6 2"] == ["cancellation", "bag_mishandled"]
+        assert [t.disrupted for t in view.past_trips] == [True, True]
         # What she was owed is what the ledger holds for her, every entitlement once.
         stored = session.scalars(select(Entitlement.id).where(Entitlement.passenger_id == pid)).all()
+        assert stored
         assert sorted(e.id for e in view.entitlements) == sorted(stored)
+        assert view.compensation_paid
+        assert view.vouchers
+        assert all(v.balance.amount_minor > 0 for v in view.vouchers)
         assert view.wishes
         assert view.wishes[0].occasion == "honeymoon"
         assert {f.channel for f in view.feedback} == {"survey", "social"}

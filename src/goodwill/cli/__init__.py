@@ -92,6 +92,7 @@ def _register() -> None:
         imports,
         listening,
         passengers,
+        privacy,
         listening_loop,
         recovery,
         serve,
@@ -107,6 +108,7 @@ def _register() -> None:
     listening_loop.register(listening.app)
     app.add_typer(listening.app, name="listening")
     app.add_typer(passengers.app, name="passengers")
+    app.add_typer(privacy.app, name="privacy")
     app.add_typer(recovery.app, name="recovery")
     app.add_typer(storm.app, name="storm")
     app.add_typer(vouchers.app, name="vouchers")
