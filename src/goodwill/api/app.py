@@ -50,6 +50,14 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
 
 def api_routers() -> list[APIRouter]:
     """Every domain's API router, in the order they appear in the OpenAPI document."""
-    from goodwill.api import cases, imports, listening, passengers, recovery, vouchers
+    from goodwill.api import cases, feedback, imports, listening, passengers, recovery, vouchers
 
-    return [cases.router, imports.router, listening.router, passengers.router, recovery.router, vouchers.router]
+    return [
+        cases.router,
+        feedback.router,
+        imports.router,
+        listening.router,
+        passengers.router,
+        recovery.router,
+        vouchers.router,
+    ]

@@ -11,6 +11,7 @@ from pydantic import BaseModel
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 
+from goodwill.api import feedback
 from goodwill.api.deps import IntegrationDep, SessionDep
 from goodwill.errors import InvalidInput
 from goodwill.imports import service as imports
@@ -98,7 +99,8 @@ async def _receive(request: Request, fmt: str | None) -> tuple[BinaryIO, str, st
     description=(
         "The whole file is checked first; any problem and nothing is imported (400, each problem with its "
         "`loc` [line, field] and `msg`), unless `skip_invalid=true`, which imports the good rows and lists "
-        "the rejected ones. Importing the same file again changes nothing. Needs the integration role."
+        "the rejected ones. Importing the same file again changes nothing. Feedback is analysed once stored "
+        "(`details.analysed`). Needs the integration role."
     ),
     openapi_extra=_body_schema(),
 )
@@ -126,6 +128,10 @@ async def import_upload(
         )
     finally:
         stream.close()
+    details = dict(report.details)
+    if kind == ImportKind.FEEDBACK:
+        # Feedback is analysed as it arrives, in the same transaction (`goodwill listening analyse` otherwise).
+        details["analysed"] = await run_in_threadpool(feedback.analyse_pending, request, session)
     return ImportReportRead(
         kind=report.kind,
         source=report.source,
@@ -137,7 +143,7 @@ async def import_upload(
         rejected_rows=report.rejected_rows,
         rejected=[RejectionRead(line=r.line, field=r.field, reason=r.reason) for r in report.rejected[:MAX_LISTED]],
         rejected_listed_all=len(report.rejected) <= MAX_LISTED,
-        details=dict(report.details),
+        details=details,
         elapsed=round(report.elapsed, 3),
         sha256=report.sha256,
         run_id=report.run_id,

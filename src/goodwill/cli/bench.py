@@ -193,3 +193,45 @@ def customer360(
             ),
         ]
     )
+
+
+@app.command("listening")
+def listening(
+    ctx: typer.Context,
+    messages: Annotated[int, typer.Option("--messages", min=100, help="Messages to analyse per run.")] = 20_000,
+    model: Annotated[
+        Path | None, typer.Option("--model", help="A model directory (default: the configured or shipped model).")
+    ] = None,
+    repeats: Annotated[
+        int, typer.Option("--repeats", min=1, max=9, help="Runs of each measure; the median counts.")
+    ] = 3,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """Messages per second of the whole analysis (language, spam, sentiment, topics, urgency, entities) in the
+    fast and the accurate language mode, each step alone, and the floor: text normalisation alone.
+
+    Example:
+
+        goodwill bench listening --messages 20000 --json
+    """
+    from goodwill.bench import listening as bench_listening
+    from goodwill.cli.context import state
+
+    settings = state(ctx).settings
+    result = bench_listening.run(
+        messages=messages, model=model or settings.listening_model, shared_data=settings.shared_data, repeats=repeats
+    )
+    if as_json:
+        print_json(result)
+        return
+    rows: list[tuple[str, object]] = [("messages", f"{result['messages']:,} from {result['source']}")]
+    for mode, figures in result["whole_analysis"].items():
+        rows.append(
+            (
+                f"whole analysis, {mode}",
+                f"{figures['messages_per_second']:,}/s ({figures['ratio_to_floor']}x the floor)",
+            )
+        )
+    rows.append(("floor (normalise)", f"{result['floor']['messages_per_second']:,}/s"))
+    rows += [(f"step {name}", f"{figures['messages_per_second']:,}/s") for name, figures in result["steps"].items()]
+    table_rows(rows)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
@@ -10,9 +11,12 @@ import typer
 from rich.table import Table
 
 from goodwill.cli.context import state
+from goodwill.cli.listening import analyse_stored
 from goodwill.cli.output import console, err_console, print_json, progress
 from goodwill.imports import service as imports
 from goodwill.imports.rows import ImportKind, columns
+from goodwill.listening import analysing
+from goodwill.listening.language import LanguageMode
 
 app = typer.Typer(
     help="Import passengers, flights, bookings, events and feedback from CSV or JSON Lines.",
@@ -77,6 +81,8 @@ def _run(
     skip_invalid: bool,
     rejects: Path | None,
     as_json: bool,
+    *,
+    analyse: bool = False,
 ) -> None:
     show = not as_json and file.stat().st_size >= PROGRESS_FROM_BYTES
     rejects_path = rejects or file.with_name(file.name + ".rejected.csv")
@@ -93,9 +99,12 @@ def _run(
                 actor="cli",
                 progress=(lambda n: bar.update(task, completed=n)) if show else None,
             )
+    analysed = _analyse(ctx, show_progress=not as_json) if analyse else None
     if as_json:
         body: dict[str, Any] = report.as_dict(max_rejections=imports.MAX_PROBLEMS)
         body["rejects_file"] = str(rejects_path) if report.rejected else None
+        if analyse:
+            body["analysis"] = dataclasses.asdict(analysed) if analysed else None
         print_json(body)
         return
     console.print(f"[bold]import {kind.value}[/bold] {report.source}", highlight=False)
@@ -110,6 +119,8 @@ def _run(
         figures.append(("stale (older revision, ignored)", report.stale))
     figures += [(name.replace("_", " "), value) for name, value in report.details.items()]
     figures += [("rejected rows", report.rejected_rows), ("seconds", f"{report.elapsed:.2f}")]
+    if analysed is not None:
+        figures += [("analysed", analysed.analysed), ("spam", analysed.spam), ("model", analysed.model)]
     for label, value in figures:
         table.add_row(label, f"{value:,}" if isinstance(value, int) else str(value))
     console.print(table)
@@ -121,6 +132,17 @@ def _run(
             where = f"{report.source}:{rejection.line}"
             field = f"{rejection.field}: " if rejection.field else ""
             err_console.print(f"  {where}: {field}{rejection.reason}", highlight=False, soft_wrap=True)
+
+
+def _analyse(ctx: typer.Context, *, show_progress: bool) -> analysing.AnalyseReport:
+    """After an import of feedback, in a transaction of its own: analyse what is not analysed yet, with the
+    configured model (GOODWILL_LISTENING_MODEL) or the shipped one. The import stands if this fails;
+    `goodwill listening analyse` finishes the work."""
+    settings = state(ctx).settings
+    at_hand = analysing.find_models(settings.listening_model)
+    return analyse_stored(
+        ctx, at_hand=at_hand, mode=LanguageMode(settings.listening_language_mode), show_progress=show_progress
+    )
 
 
 def _register(kind: ImportKind) -> None:
@@ -142,8 +164,34 @@ def _register(kind: ImportKind) -> None:
     ) -> None:
         _run(ctx, kind, file, fmt, skip_invalid, rejects, as_json)
 
-    command.__name__ = f"import_{kind.value}"
-    app.command(kind.value, help=help_text(kind), short_help=SUMMARIES[kind].split(";")[0].rstrip("."))(command)
+    def feedback_command(
+        ctx: typer.Context,
+        file: Annotated[
+            Path, typer.Argument(exists=True, dir_okay=False, readable=True, help="The CSV or JSON Lines file.")
+        ],
+        fmt: Annotated[
+            FileFormat | None, typer.Option("--format", help="csv or jsonl (default: from the file name).")
+        ] = None,
+        skip_invalid: Annotated[
+            bool, typer.Option("--skip-invalid", help="Import the good rows; write the rejected ones to a side file.")
+        ] = False,
+        rejects: Annotated[
+            Path | None, typer.Option("--rejects", help="Where the rejected rows go (default: FILE.rejected.csv).")
+        ] = None,
+        analyse: Annotated[
+            bool,
+            typer.Option(
+                "--analyse/--no-analyse",
+                help="Analyse the new feedback once stored (default), with the configured or shipped model.",
+            ),
+        ] = True,
+        as_json: Annotated[bool, typer.Option("--json", help="Print the report as JSON.")] = False,
+    ) -> None:
+        _run(ctx, kind, file, fmt, skip_invalid, rejects, as_json, analyse=analyse)
+
+    chosen = feedback_command if kind == ImportKind.FEEDBACK else command
+    chosen.__name__ = f"import_{kind.value}"
+    app.command(kind.value, help=help_text(kind), short_help=SUMMARIES[kind].split(";")[0].rstrip("."))(chosen)
 
 
 for _kind in ImportKind:

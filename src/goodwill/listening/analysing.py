@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import csv
 import hashlib
-import importlib
 import json
 import uuid
 from collections.abc import Callable, Collection, Iterable, Sequence
@@ -25,6 +24,7 @@ from sqlalchemy.orm import Session
 
 from goodwill.errors import InvalidInput, NotFound
 from goodwill.listening.analysis import Models
+from goodwill.listening.default import default_models
 from goodwill.listening.language import LanguageMode, is_language_code
 from goodwill.listening.modelfiles import MANIFEST, load_model
 from goodwill.listening.models import Feedback
@@ -73,10 +73,6 @@ def model_label(name: str, manifest: dict[str, Any]) -> str:
     return f"{name[:31]}:{fingerprint}"
 
 
-class NoModel(NotFound):
-    """No listening model is configured and Goodwill ships none."""
-
-
 @dataclass(frozen=True)
 class ModelAtHand:
     models: Models
@@ -90,31 +86,16 @@ def _load(directory: Path, _changed: float) -> ModelAtHand:
     return ModelAtHand(models, model_label(directory.name, manifest), str(directory))
 
 
-def find_models(directory: Path | None) -> ModelAtHand | None:
-    """The model in `directory`, else the default model Goodwill ships, else None (none shipped). A directory
-    is read once per process while its manifest is unchanged."""
+def find_models(directory: Path | None) -> ModelAtHand:
+    """The model in `directory`, else the default model Goodwill ships. A directory is read once per process
+    while its manifest is unchanged."""
     if directory is not None:
-        manifest = directory / MANIFEST
-        if not manifest.is_file():
+        manifest_path = directory / MANIFEST
+        if not manifest_path.is_file():
             load_model(directory)  # raises InvalidInput naming what is missing
-        return _load(directory.resolve(), manifest.stat().st_mtime)
-    try:
-        default = importlib.import_module("goodwill.listening.default")
-    except ModuleNotFoundError:
-        return None
-    models, manifest = default.default_models()
+        return _load(directory.resolve(), manifest_path.stat().st_mtime)
+    models, manifest = default_models()
     return ModelAtHand(models, model_label(str(manifest.get("name") or "default"), manifest), "default")
-
-
-def get_models(directory: Path | None) -> ModelAtHand:
-    """`find_models`, or NoModel saying how to name one."""
-    found = find_models(directory)
-    if found is None:
-        raise NoModel(
-            "no listening model is configured: give --model DIR or set GOODWILL_LISTENING_MODEL to a directory "
-            "written by `goodwill listening train`"
-        )
-    return found
 
 
 @dataclass(frozen=True)
@@ -338,7 +319,8 @@ def corrected_rows(session: Session) -> Iterable[dict[str, str]]:
             "feedback_id": str(feedback_id),
             "text": text,
             "sentiment": sentiment,
-            "topics": ";".join(topics or []),
+            # Complaint topics belong to complaints: a message an agent called neutral keeps none of the model's.
+            "topics": ";".join(topics or []) if sentiment == "negative" else "",
             "language": language or "",
         }
 

@@ -67,17 +67,6 @@ class MessageAnalysis:
         }
 
 
-def _topics(found: Analysis) -> tuple[tuple[str, ...], tuple[float, ...]]:
-    """The topics of a message with their confidences: every topic the model gives (several when it gives
-    several), else its single topic."""
-    several: tuple[str, ...] = getattr(found, "topics", ())
-    if several:
-        return several, tuple(getattr(found, "topic_confidences", ()))
-    if found.topic is None:
-        return (), ()
-    return (found.topic,), (found.topic_confidence if found.topic_confidence is not None else 0.0,)
-
-
 def analyse_messages(
     messages: Sequence[Message],
     models: Models,
@@ -102,7 +91,6 @@ def analyse_messages(
     results: list[MessageAnalysis] = []
     for i, (m, language, verdict) in enumerate(zip(messages, languages, verdicts, strict=True)):
         found = sentiments.get(i)
-        topics, confidences = _topics(found) if found is not None else ((), ())
         results.append(
             MessageAnalysis(
                 language=language.code if language else None,
@@ -113,8 +101,8 @@ def analyse_messages(
                 sentiment=found.sentiment if found else None,
                 sentiment_score=found.sentiment_score if found else None,
                 sentiment_confidence=found.sentiment_confidence if found else None,
-                topics=topics,
-                topic_confidences=confidences,
+                topics=found.topics if found else (),
+                topic_confidences=found.topic_confidences if found else (),
                 urgency=tuple(urgency(m.text)) if not verdict.is_spam else (),
                 entities=extract(m.text, airports=airports, year=m.year).as_dict(),
             )
