@@ -12,6 +12,7 @@ from goodwill.notifications.models import OutboundMessage
 from goodwill.recovery.models import Entitlement
 from goodwill.store.base import Base
 from goodwill.store.queue import Job
+from goodwill.surveys.models import SurveyInvitation
 from goodwill.vouchers.models import LedgerEntry, Voucher
 
 metadata = Base.metadata
@@ -41,6 +42,7 @@ __all__ = [
     "PassengerIdentity",
     "PassengerMerge",
     "Segment",
+    "SurveyInvitation",
     "Voucher",
     "Wish",
     "metadata",

@@ -26,6 +26,10 @@ class Conflict(GoodwillError):
     """The request clashes with what is stored (duplicate key, wrong state)."""
 
 
+class Expired(GoodwillError):
+    """A thing that existed may no longer be used (an expired link)."""
+
+
 class RuleViolation(GoodwillError):
     """The input is well formed but breaks a business rule."""
 

@@ -10,7 +10,7 @@ from goodwill import __version__
 from goodwill.api import errors, health, middleware
 from goodwill.config import Settings, get_settings
 from goodwill.store.db import make_engine, make_session_factory
-from goodwill.web import landing
+from goodwill.web import landing, surveys
 from goodwill.web.templating import STATIC_DIR
 
 API_PREFIX = "/api/v1"
@@ -44,13 +44,14 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
     for router in api_routers():
         app.include_router(router, prefix=API_PREFIX, responses=errors.ERROR_RESPONSES)
     app.include_router(landing.router)
+    app.include_router(surveys.router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     return app
 
 
 def api_routers() -> list[APIRouter]:
     """Every domain's API router, in the order they appear in the OpenAPI document."""
-    from goodwill.api import cases, feedback, imports, listening, passengers, recovery, vouchers
+    from goodwill.api import cases, feedback, imports, listening, passengers, recovery, surveys, vouchers
 
     return [
         cases.router,
@@ -59,5 +60,6 @@ def api_routers() -> list[APIRouter]:
         listening.router,
         passengers.router,
         recovery.router,
+        surveys.router,
         vouchers.router,
     ]

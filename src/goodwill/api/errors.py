@@ -10,7 +10,7 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from goodwill.errors import Conflict, GoodwillError, InvalidInput, NotFound, PermissionDenied, RuleViolation
+from goodwill.errors import Conflict, Expired, GoodwillError, InvalidInput, NotFound, PermissionDenied, RuleViolation
 from goodwill.logging import get_logger
 
 log = get_logger(__name__)
@@ -36,6 +36,8 @@ def status_for(exc: GoodwillError) -> int:
         return 409
     if isinstance(exc, PermissionDenied):
         return 403
+    if isinstance(exc, Expired):
+        return 410
     if isinstance(exc, RuleViolation):
         return 400
     return 400

@@ -91,12 +91,13 @@ def _register() -> None:
         demo,
         imports,
         listening,
+        listening_loop,
         passengers,
         privacy,
-        listening_loop,
         recovery,
         serve,
         storm,
+        surveys,
         vouchers,
     )
 
@@ -111,6 +112,7 @@ def _register() -> None:
     app.add_typer(privacy.app, name="privacy")
     app.add_typer(recovery.app, name="recovery")
     app.add_typer(storm.app, name="storm")
+    app.add_typer(surveys.app, name="surveys")
     app.add_typer(vouchers.app, name="vouchers")
     demo.register(app)
     serve.register(app)

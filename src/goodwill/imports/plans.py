@@ -41,6 +41,7 @@ from goodwill.imports.rows import (
 )
 from goodwill.listening import service as listening
 from goodwill.store.bulk import Outcome
+from goodwill.surveys import service as surveys
 
 
 class Problems:
@@ -611,9 +612,12 @@ class FeedbackPlan(_KeepsRows):
         self.entities: dict[int, dict[str, list[str]]] = {}
 
     def add(self, line: int, row: FeedbackRow, problems: Problems) -> None:
-        external_id = row.external_id or listening.default_external_id(
-            text=row.text, received_at=row.received_at, author=row.author, nps=row.nps, csat=row.csat
-        )
+        if row.survey_invitation is not None:
+            external_id = surveys.invitation_key(row.survey_invitation)
+        else:
+            external_id = row.external_id or listening.default_external_id(
+                text=row.text, received_at=row.received_at, author=row.author, nps=row.nps, csat=row.csat
+            )
         seen = self.first.setdefault((row.channel, external_id), line)
         if seen != line:
             what = "external_id" if row.external_id else "content"
@@ -642,6 +646,10 @@ class FeedbackPlan(_KeepsRows):
             messages=[(r.text, r.author, r.received_at) for _l, r, _e in self.rows],
             airports=flights.known_airport_codes(),
         )
+        # A survey answer takes its passenger, flight and booking from the invitation it answers.
+        invitations = surveys.find_invitations(
+            session, ids={r.survey_invitation for _l, r, _e in self.rows if r.survey_invitation}
+        )
         for (line, r, _e), text in zip(self.rows, said, strict=True):
             if r.pnr and r.pnr not in booking_ids:
                 problems.add(line, "pnr", f"unknown booking {r.pnr}: import bookings first")
@@ -651,6 +659,14 @@ class FeedbackPlan(_KeepsRows):
                 booking_ids.get(r.pnr or "") or text.booking_id,
             )
             self.entities[line] = text.entities
+            if r.survey_invitation is not None:
+                invitation = invitations.get(r.survey_invitation)
+                if invitation is None:
+                    problems.add(line, "survey_invitation", f"unknown survey invitation {r.survey_invitation}")
+                    continue
+                if passengers.get(line) not in (None, invitation.passenger_id):
+                    problems.add(line, "survey_invitation", "the invitation is for another passenger")
+                self.links[line] = (invitation.passenger_id, invitation.flight_id, invitation.booking_id)
 
     def propagate(self, problems: Problems) -> None:
         """Feedback items are independent records."""
@@ -673,7 +689,11 @@ class FeedbackPlan(_KeepsRows):
             for line, r, external_id in self.rows
             if line not in problems
         ]
-        return Counts.of(listening.record_feedback(session, items=items, now=now))
+        counts = Counts.of(listening.record_feedback(session, items=items, now=now))
+        answered = {r.survey_invitation for line, r, _e in self.rows if r.survey_invitation and line not in problems}
+        if answered:
+            surveys.mark_responded(session, invitation_ids=answered, now=now)
+        return counts
 
 
 PLANS: dict[ImportKind, type[Plan]] = {

@@ -12,6 +12,7 @@ aware date-times, booleans): an import validates a million rows, so the Python-l
 from __future__ import annotations
 
 import json
+import uuid
 from collections.abc import Mapping
 from datetime import date
 from enum import StrEnum
@@ -512,11 +513,20 @@ class FeedbackRow(_Row):
     pnr: Annotated[
         str | None, StringConstraints(to_upper=True, pattern=r"^[A-Za-z0-9]{5,8}$"), _short("record locator")
     ] = None
+    survey_invitation: Annotated[
+        uuid.UUID | None,
+        _short("the id of the survey invitation answered (channel survey): links its passenger, flight and booking"),
+    ] = None
 
     @model_validator(mode="after")
     def _consistent(self) -> FeedbackRow:
         self._canonical(loyalty=("passenger_loyalty_number",), flights=("flight_number",))
         _one_of("channel", self.channel, FEEDBACK_CHANNELS)
+        if self.survey_invitation is not None:
+            if self.channel != "survey":
+                raise FieldProblem("channel", "a survey_invitation goes with channel survey")
+            if self.external_id is not None:
+                raise FieldProblem("external_id", "give external_id or survey_invitation, not both")
         if not self.text and self.nps is None and self.csat is None:
             raise FieldProblem("text", "feedback needs text, nps or csat")
         given = [self.carrier, self.flight_number, self.flight_date]

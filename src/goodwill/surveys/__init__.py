@@ -1,0 +1,1 @@
+"""Post-flight surveys: who is invited after a flown segment (with fatigue rules), the survey link, responses."""
