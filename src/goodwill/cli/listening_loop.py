@@ -79,8 +79,8 @@ def loop(
 
 
 _FIGURES = {
-    trends_.Metric.NPS: ("nps", "promoters", "passives", "detractors"),
-    trends_.Metric.CSAT: ("csat_mean", "csat_pct", "satisfied"),
+    trends_.Metric.NPS: ("nps", "promoters", "detractors"),  # --json also gives the passives
+    trends_.Metric.CSAT: ("csat_mean", "csat_pct"),
     trends_.Metric.SENTIMENT: (),
     trends_.Metric.TOPICS: (),
 }
@@ -123,8 +123,15 @@ def trends(
     table = Table(title=f"{metric.value} by {by.value}" + (f" and {group.value}" if group.value != "none" else ""))
     names = ["period", "group", *(["key"] if metric in (trends_.Metric.SENTIMENT, trends_.Metric.TOPICS) else [])]
     names += ["count", *_FIGURES[metric], "verbatim"]
-    for name in names:
-        table.add_column(name, justify="left" if name in ("period", "group", "key", "verbatim") else "right")
+    widths = {"period": 10, "group": max((len(r.group) for r in rows), default=5), "key": 12}
+    for name in names[:-1]:
+        table.add_column(
+            name,
+            justify="left" if name in widths else "right",
+            no_wrap=True,
+            min_width=max(len(name), widths.get(name, 0)),
+        )
+    table.add_column("verbatim", overflow="fold", min_width=10)
     for r in rows:
         d = r.as_dict()
         quote = r.verbatims[0]["text"][:60] if r.verbatims else ""
