@@ -96,6 +96,7 @@ _LOCATOR_AFTER = re.compile(
 NOT_LOCATORS = frozenset({"NUMBER", "ONLINE", "PLEASE", "ISSUES", "THANKS", "CHANGE", "SYSTEM", "CANNOT", "HELPED"})
 _LOCATOR_MIXED = re.compile(r"\b(?=[A-Z0-9]{6}\b)(?=[A-Z0-9]*\d)(?=[A-Z0-9]*[A-Z])(?P<code>[A-Z0-9]{6})\b")
 _AIRPORT = re.compile(r"(?<![\w@#$])(?P<code>[A-Z]{3})(?![\w])")
+_DIGIT = re.compile(r"\d")
 _ISO_DATE = re.compile(r"\b(?P<y>20\d\d)-(?P<m>\d\d)-(?P<d>\d\d)\b")
 _MONTH_DAY = re.compile(
     r"(?i)\b(?P<month>" + "|".join(sorted(MONTHS, key=len, reverse=True)) + r")\.?\s+(?P<day>\d{1,2})(?:st|nd|rd|th)?"
@@ -149,7 +150,9 @@ def extract(
         taken.append((start, end))
         found.append(Found(kind, value, start, end))
 
-    for m in _FLIGHT.finditer(text):
+    # Flight numbers, mixed locators and dates all have a digit: a text without one skips their patterns.
+    digits = _DIGIT.search(text) is not None
+    for m in _FLIGHT.finditer(text) if digits else ():
         number = str(int(m.group("n1") or m.group("n2") or m.group("n3")))
         if m.group("code"):
             code = m.group("code")
@@ -171,14 +174,14 @@ def extract(
         plausible = any(c.isdigit() for c in code) or written.isupper() or bool(m.group("mark"))
         if plausible and not code.isdigit() and code not in NOT_LOCATORS:
             add("pnrs", code, m.start("code"), m.end("code"))
-    for m in _LOCATOR_MIXED.finditer(text):
+    for m in _LOCATOR_MIXED.finditer(text) if digits else ():
         if not _NOT_A_LOCATOR.match(m.group("code")):
             add("pnrs", m.group("code"), m.start("code"), m.end("code"))
     for m in _AIRPORT.finditer(text):
         code = m.group("code")
         if code in airports and code not in NOT_AIRPORTS:
             add("airports", code, m.start(), m.end())
-    for pattern in (_ISO_DATE, _MONTH_DAY, _DAY_MONTH):
+    for pattern in (_ISO_DATE, _MONTH_DAY, _DAY_MONTH) if digits else ():
         for m in pattern.finditer(text):
             value = _date(m.groupdict(), year)
             if value is not None:

@@ -3,9 +3,9 @@
 The detector knows the languages of the seed's comments (English, Italian, French) and those of the airline's
 markets (Spanish, Portuguese, Dutch, German), plus languages with a script of their own (Japanese, Chinese,
 Korean, Arabic, Hebrew, Greek, Russian, Hindi, Thai), which lingua's rules recognise from the script alone and
-which cost next to nothing to add. Each Latin-script language added slows every message down (ADR 0013).
+which cost next to nothing to add. Each Latin-script language added slows every message down (ADR 0015).
 
-Two modes (ADR 0013, figures in docs/BENCHMARKS.md):
+Two modes (ADR 0015, figures in docs/BENCHMARKS.md):
 - `fast` (the default): lingua's low accuracy mode (trigrams only); on the airline tweets it reads 97% of them as
   English, against 99% for the accurate mode, at about three times the speed.
 - `accurate`: lingua's high accuracy mode (1- to 5-grams), for short texts in languages that look alike.
