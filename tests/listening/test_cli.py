@@ -84,3 +84,23 @@ def test_trends_and_spikes(db_url: str, url_engine: Engine) -> None:
     code, out = _run(db_url, "listening", "spikes", "--window-hours", "24", "--baseline-days", "28", "--json")
     assert code == 0, out
     assert json.loads(out)["alerts"] == []
+
+
+def test_analyse_runs_the_loop_unless_told_not_to(db_url: str, url_engine: Engine) -> None:
+    with unit_of_work(make_session_factory(url_engine)) as session:
+        for text in ("We will miss our daughter's wedding: the flight to Boston was cancelled.",
+                     "My father had a heart attack and I need to get home to Chicago tonight."):  # fmt: skip
+            make_feedback(session, text=text, sentiment=None, sentiment_score=None, sentiment_confidence=None,
+                          is_spam=None)  # fmt: skip
+    code, out = _run(db_url, "listening", "analyse", "--no-loop", "--json")
+    assert code == 0, out
+    assert "loop" not in json.loads(out)
+    assert json.loads(_run(db_url, "listening", "loop", "--json")[1])["examined"] == 2  # analysed, not looped yet
+    make = unit_of_work(make_session_factory(url_engine))
+    with make as session:
+        make_feedback(session, text="Stranded at JFK overnight with two small children and no hotel.", sentiment=None,
+                      sentiment_score=None, sentiment_confidence=None, is_spam=None)  # fmt: skip
+    code, out = _run(db_url, "listening", "analyse", "--json")
+    assert code == 0, out
+    looped = json.loads(out)["loop"]
+    assert (looped["examined"], looped["cases_opened"]) == (1, 1)

@@ -13,6 +13,7 @@ import typer
 from rich.table import Table
 
 from goodwill.audit import service as audit
+from goodwill.cli import listening_loop
 from goodwill.cli.context import state
 from goodwill.cli.output import console, print_json, progress, table_rows
 from goodwill.flights import service as flights
@@ -218,11 +219,17 @@ def analyse(
     ] = True,
     model: ModelOption = None,
     language_mode: LanguageModeOption = None,
+    loop: Annotated[
+        bool,
+        typer.Option("--loop/--no-loop", help="Then run the closed loop (`goodwill listening loop`) on what is ready."),
+    ] = True,
     as_json: Annotated[bool, typer.Option("--json", help="Print the report as JSON.")] = False,
 ) -> None:
     """Analyse stored feedback: language, spam, sentiment, topics, urgency and entities, written to its fields.
 
     A field an agent corrected keeps the agent's value. Spam gets a language but no sentiment, topics or urgency.
+    Then, unless --no-loop, the closed loop opens or joins a case for the feedback that needs a person (in its
+    own transaction: the analysis stays stored if the loop fails, and the loop can be run again).
 
     Example:
 
@@ -231,11 +238,16 @@ def analyse(
     at_hand = _models(ctx, model)
     report = analyse_stored(ctx, at_hand=at_hand, mode=_mode(ctx, language_mode), everything=not pending,
                             show_progress=not as_json)  # fmt: skip
-    body = {**dataclasses.asdict(report), "model_directory": at_hand.where}
+    body: dict[str, Any] = {**dataclasses.asdict(report), "model_directory": at_hand.where}
+    if loop:
+        body["loop"] = listening_loop.run_loop(ctx).as_dict()
     if as_json:
         print_json(body)
         return
+    looped = body.pop("loop", None)
     table_rows(body.items())
+    if looped:
+        table_rows((f"loop {k.replace('_', ' ')}", v) for k, v in looped.items() if k not in ("opened", "joined"))
 
 
 def _csv(value: str | None) -> list[str] | None:

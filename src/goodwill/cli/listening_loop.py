@@ -39,6 +39,19 @@ def parse_bound(value: str | None, option: str) -> datetime | None:
         raise InvalidInput(f"{option}: {exc}" if option not in str(exc) else str(exc)) from exc
 
 
+def run_loop(
+    ctx: typer.Context, *, policy: sla.SlaPolicy = sla.DEFAULT_POLICY, limit: int | None = None
+) -> closing.LoopReport:
+    """The closed loop in its own transaction, audited (also run by `goodwill listening analyse`)."""
+    with state(ctx).unit_of_work() as session:
+        report = closing.close_loop(session, now=utc_now(), policy=policy, limit=limit)
+        audit.record(
+            session, actor=ACTOR, action="listening.loop_run", entity_type="feedback",
+            details={k: v for k, v in report.as_dict().items() if k not in ("opened", "joined")},
+        )  # fmt: skip
+    return report
+
+
 def loop(
     ctx: typer.Context,
     sla_file: Annotated[
@@ -55,13 +68,8 @@ def loop(
         goodwill listening loop --json
     """
     policy = cases.load_sla_policy(sla_file) if sla_file else sla.DEFAULT_POLICY
-    with state(ctx).unit_of_work() as session:
-        report = closing.close_loop(session, now=utc_now(), policy=policy, limit=limit)
-        summary = report.as_dict()
-        audit.record(
-            session, actor=ACTOR, action="listening.loop_run", entity_type="feedback",
-            details={k: v for k, v in summary.items() if k not in ("opened", "joined")},
-        )  # fmt: skip
+    report = run_loop(ctx, policy=policy, limit=limit)
+    summary = report.as_dict()
     if as_json:
         print_json(summary)
         return
