@@ -14,6 +14,7 @@ from goodwill.store.base import Base
 from goodwill.store.queue import Job
 from goodwill.surveys.models import SurveyInvitation
 from goodwill.vouchers.models import LedgerEntry, Voucher
+from goodwill.webhooks.models import WebhookDelivery, WebhookSubscription
 
 metadata = Base.metadata
 
@@ -44,6 +45,8 @@ __all__ = [
     "Segment",
     "SurveyInvitation",
     "Voucher",
+    "WebhookDelivery",
+    "WebhookSubscription",
     "Wish",
     "metadata",
 ]

@@ -51,7 +51,7 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
 
 def api_routers() -> list[APIRouter]:
     """Every domain's API router, in the order they appear in the OpenAPI document."""
-    from goodwill.api import cases, feedback, imports, listening, passengers, recovery, surveys, vouchers
+    from goodwill.api import cases, feedback, imports, listening, passengers, recovery, surveys, vouchers, webhooks
 
     return [
         cases.router,
@@ -62,4 +62,5 @@ def api_routers() -> list[APIRouter]:
         recovery.router,
         surveys.router,
         vouchers.router,
+        webhooks.router,
     ]

@@ -99,6 +99,7 @@ def _register() -> None:
         storm,
         surveys,
         vouchers,
+        webhooks,
     )
 
     app.add_typer(db.app, name="db")
@@ -114,6 +115,7 @@ def _register() -> None:
     app.add_typer(storm.app, name="storm")
     app.add_typer(surveys.app, name="surveys")
     app.add_typer(vouchers.app, name="vouchers")
+    app.add_typer(webhooks.app, name="webhooks")
     demo.register(app)
     serve.register(app)
 

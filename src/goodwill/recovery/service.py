@@ -59,6 +59,7 @@ from goodwill.recovery.settle import PAY, Entry, Granted, Owed, Settlement, is_p
 from goodwill.store.bulk import insert_rows, select_in, update_rows
 from goodwill.vouchers.ledger import new_code
 from goodwill.vouchers.models import LedgerEntry, Voucher
+from goodwill.webhooks import service as webhooks
 
 MINIMUM_CONNECTION_MINUTES = 45
 VOUCHER_VALIDITY = timedelta(days=365)
@@ -622,6 +623,7 @@ def _apply_all(
         for eid, _r, _e in withdraw:
             ids[previous[eid].idempotency_key] = eid
             passenger_of[previous[eid].idempotency_key] = previous[eid].passenger_id
+    _announce_granted(session, new, revise, ids, now)
     planned = [(m, report) for plan, _e, report in items for m in plan.moves]
     event_type = {id(report): event.type for _p, event, report in items}
     if not planned:
@@ -680,6 +682,31 @@ def _apply_all(
             ),
             voucher_rows,
         )
+        subscribers = webhooks.listeners(session, "voucher.issued")
+        if subscribers:
+            webhooks.emit(
+                session,
+                event_type="voucher.issued",
+                events=[
+                    (
+                        f"voucher.issued:{row[0]}",
+                        {
+                            "voucher_id": str(row[0]),
+                            "code": row[3],
+                            "passenger_id": str(row[4]),
+                            "kind": row[5],
+                            "amount_minor": row[7],
+                            "currency": row[6],
+                            "expires_at": row[9].isoformat(),
+                            "reason": row[10],
+                            "entitlement_id": str(row[11]),
+                        },
+                    )
+                    for row in voucher_rows
+                ],
+                now=now,
+                to=subscribers,
+            )
     entry_rows = [
         (
             entry_id,
@@ -720,6 +747,50 @@ def _apply_all(
         report.ledger_entries += 1
         label = f"{m.currency} {m.form or ('cash' if m.entry_type in ('cash_payout', 'reversal') else m.entry_type)}"
         report.owed[label] = report.owed.get(label, 0) + m.amount_minor
+
+
+def _announce_granted(
+    session: Session,
+    new: Sequence[tuple[Owed, int, FlightEvent]],
+    revise: Sequence[tuple[uuid.UUID, Owed, int, FlightEvent]],
+    ids: dict[str, uuid.UUID],
+    now: datetime,
+) -> None:
+    """`entitlement.granted` for each claim granted or revised now, to the subscriptions that listen."""
+    if not new and not revise:
+        return
+    subscribers = webhooks.listeners(session, "entitlement.granted")
+    if not subscribers:
+        return
+    granted = [(ids[o.claim_key], o, revision, event) for o, revision, event in new]
+    granted += list(revise)
+    webhooks.emit(
+        session,
+        event_type="entitlement.granted",
+        events=[
+            (
+                f"entitlement.granted:{eid}:{revision}",
+                {
+                    "entitlement_id": str(eid),
+                    "revision": revision,
+                    "passenger_id": str(o.passenger_id),
+                    "flight_id": str(o.flight_id),
+                    "flight_event": event.external_id,
+                    "kind": o.kind,
+                    "regime": o.regime,
+                    "rule_id": o.rule_id,
+                    "legal_basis": o.basis,
+                    "amount_minor": o.amount_minor,
+                    "currency": o.currency,
+                    "form": o.form,
+                    "care": list(o.care),
+                },
+            )
+            for eid, o, revision, event in granted
+        ],
+        now=now,
+        to=subscribers,
+    )
 
 
 def _messages_all(
@@ -909,6 +980,33 @@ def _cases_all(
         ("id", "created_at", "updated_at", "case_id", "at", "kind", "actor", "from_status", "to_status", "details"),
         event_rows,
     )
+    subscribers = webhooks.listeners(session, "case.opened")
+    if subscribers:
+        webhooks.emit(
+            session,
+            event_type="case.opened",
+            events=[
+                (
+                    f"case.opened:{row[0]}",
+                    {
+                        "case_id": str(row[0]),
+                        "reference": row[3],
+                        "passenger_id": str(row[4]),
+                        "type": row[5],
+                        "priority": row[6],
+                        "subject": row[8],
+                        "team": row[9],
+                        "flight_id": str(row[10]),
+                        "first_response_due_at": row[13].isoformat() if row[13] else None,
+                        "resolution_due_at": row[14].isoformat() if row[14] else None,
+                        "origin": row[15],
+                    },
+                )
+                for row in case_rows
+            ],
+            now=now,
+            to=subscribers,
+        )
     return opened
 
 

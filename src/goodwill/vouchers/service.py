@@ -46,6 +46,7 @@ from goodwill.vouchers import ledger
 from goodwill.vouchers.errors import CurrencyMismatch, EntryAlreadyReversed, IdempotencyKeyReused, VoucherExpired
 from goodwill.vouchers.ledger import Totals, VoucherStatus
 from goodwill.vouchers.models import LedgerEntry, LedgerEntryType, Voucher, VoucherKind
+from goodwill.webhooks import service as webhooks
 
 __all__ = [
     "LedgerEntry",
@@ -175,8 +176,36 @@ def issue_voucher(
             if savepoint.is_active:
                 savepoint.rollback()
             raise
-        return _voucher(session, voucher_id)
+        voucher = _voucher(session, voucher_id)
+        _announce(session, voucher, now)
+        return voucher
     raise Conflict(f"no free voucher code after {CODE_ATTEMPTS} attempts")
+
+
+def _announce(session: Session, voucher: Voucher, now: datetime) -> None:
+    """`voucher.issued` to the subscriptions that listen (a replayed issue announces nothing again)."""
+    webhooks.emit(
+        session,
+        event_type="voucher.issued",
+        events=[
+            (
+                f"voucher.issued:{voucher.id}",
+                {
+                    "voucher_id": str(voucher.id),
+                    "code": voucher.code,
+                    "passenger_id": str(voucher.passenger_id),
+                    "kind": voucher.kind,
+                    "amount_minor": voucher.face_value_minor,
+                    "currency": voucher.currency,
+                    "expires_at": voucher.expires_at.isoformat() if voucher.expires_at else None,
+                    "reason": voucher.reason,
+                    "entitlement_id": str(voucher.entitlement_id) if voucher.entitlement_id else None,
+                    "case_id": str(voucher.case_id) if voucher.case_id else None,
+                },
+            )
+        ],
+        now=now,
+    )
 
 
 def top_up(
