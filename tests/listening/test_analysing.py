@@ -81,7 +81,10 @@ class TestAnalyseFeedback:
 
     def test_pending_analyses_only_what_was_never_analysed(self, session: Session) -> None:
         store(session)
+        assert analysing.count_to_analyse(session) == 4
         assert analyse(session).analysed == 4
+        assert analysing.count_to_analyse(session) == 0
+        assert analysing.count_to_analyse(session, everything=True) == 4
         assert analyse(session).analysed == 0
         store(session, {"new": "three hours late and no word from anyone"})
         assert analyse(session).analysed == 1

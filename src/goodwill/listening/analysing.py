@@ -19,7 +19,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from goodwill.errors import InvalidInput, NotFound
@@ -120,7 +120,8 @@ def count_to_analyse(session: Session, *, ids: Collection[uuid.UUID] | None = No
     """How many feedback records `analyse_feedback` would analyse (for a progress bar)."""
     if ids is not None:
         return len(set(ids))
-    return len(session.execute(_selection(None, everything=everything)).all())
+    query = select(func.count()).select_from(Feedback)
+    return int(session.scalar(query if everything else query.where(Feedback.analysis_model.is_(None))) or 0)
 
 
 def analyse_feedback(
