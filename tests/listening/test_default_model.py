@@ -15,10 +15,14 @@ from typer.testing import CliRunner
 
 from goodwill.cli import app
 from goodwill.errors import InvalidInput
-from goodwill.listening import default, modelfiles
+from goodwill.listening import analysis, default, learning, modelfiles
 
 ROOT = Path(__file__).resolve().parents[2]
 runner = CliRunner()
+# Measured on ../shared/data/airline_tweets/tweets_dev.csv (docs/BENCHMARKS.md), floors set a little under.
+SENTIMENT_MACRO_F1_FLOOR = 0.66
+SENTIMENT_ACCURACY_FLOOR = 0.71
+TOPIC_MACRO_F1_FLOOR = 0.42
 
 # Written for this test, not in the corpus (checked below): the model must generalise to them.
 UNSEEN = {
@@ -100,3 +104,45 @@ def test_the_corpus_is_rebuilt_byte_for_byte(tmp_path: Path) -> None:
     out = tmp_path / "corpus.csv"
     subprocess.run([sys.executable, str(ROOT / "scripts" / "build_listening_corpus.py"), "--out", str(out)], check=True)
     assert out.read_bytes() == default.DEFAULT_CORPUS.read_bytes()
+
+
+class TestTopics:
+    def test_a_late_flight_and_a_lost_bag_get_both(self) -> None:
+        models, _ = default.default_models()
+        (both,) = models.analyse(
+            ["@GoodwillAir we landed five hours late and then my suitcase never came off the plane"]
+        )
+        assert both.sentiment == "negative"
+        assert set(both.topics[:2]) == {"late_flight", "lost_baggage"}
+        assert both.topic == both.topics[0]
+        assert list(both.topic_confidences) == sorted(both.topic_confidences, reverse=True)
+        assert min(both.topic_confidences) >= analysis.TOPIC_THRESHOLD
+
+    def test_a_message_about_one_thing_gets_one_topic(self) -> None:
+        models, _ = default.default_models()
+        analyses = models.analyse(
+            ["Six hours late again, this flight never leaves on time", "They lost my suitcase on a direct flight"]
+        )
+        assert [a.topics for a in analyses] == [("late_flight",), ("lost_baggage",)]
+
+    def test_praise_has_no_topic(self) -> None:
+        models, _ = default.default_models()
+        (happy,) = models.analyse([UNSEEN["positive"][1]])
+        assert (happy.topic, happy.topics, happy.topic_confidences) == (None, (), ())
+
+
+@pytest.mark.shared_data
+@pytest.mark.slow
+def test_the_default_model_on_the_airline_tweets_stays_above_its_floor(shared_data: Path) -> None:
+    """The default model never saw these tweets; its figures are in docs/BENCHMARKS.md. A regression below these
+    floors (a little under what was measured) fails."""
+    report = learning.evaluate_model(
+        shared_data / "airline_tweets" / "tweets_dev.csv",
+        text_column="text",
+        label_column="airline_sentiment",
+        topic_column="negativereason",
+        model=None,
+    )
+    assert report["sentiment"]["macro_f1"] >= SENTIMENT_MACRO_F1_FLOOR
+    assert report["sentiment"]["accuracy"] >= SENTIMENT_ACCURACY_FLOOR
+    assert report["topics"]["macro_f1"] >= TOPIC_MACRO_F1_FLOOR

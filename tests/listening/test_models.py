@@ -214,3 +214,69 @@ def test_a_model_with_the_lexicon_features_round_trips(tmp_path: Path) -> None:
     assert [a.sentiment for a in loaded.analyse(["wonderful crew, thank you", "my luggage is lost"])] == [
         "positive", "negative",
     ]  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def multi_model(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    tmp = tmp_path_factory.mktemp("multi")
+    data = rows(TRAIN_PEOPLE)
+    for person in TRAIN_PEOPLE:
+        data += [
+            {"message": f"{late.format(p=person)} and then {bag.format(p=person)}", "label": "negative",
+             "reason": "Late Flight;lost_baggage"}
+            for late, bag in zip(LATE, BAGS, strict=True)
+        ]  # fmt: skip
+    path = write(tmp / "train.csv", data)
+    result = runner.invoke(app, ["listening", "train", str(path), *COLUMNS, "--cv-folds", "0",
+                                 "--out", str(tmp / "model"), "--json"])  # fmt: skip
+    assert result.exit_code == 0, result.output
+    manifest = json.loads(result.output)
+    assert manifest["trained_on"]["multi_topic_rows"] == len(TRAIN_PEOPLE) * len(LATE)
+    assert manifest["topics"] == ["late_flight", "lost_baggage"]
+    return tmp / "model"
+
+
+class TestSeveralTopics:
+    """A training file may give a row several topics ("late_flight;lost_baggage"); a message about two things is
+    given both, best first."""
+
+    def test_a_message_about_both_gets_both(self, multi_model: Path) -> None:
+        models, _ = modelfiles.load_model(multi_model)
+        both, late, bag = models.analyse([
+            "three hours late and my bag is lost",
+            "three hours late, everyone on board said nothing about the delay",
+            "my bag is lost and the staff in Boston cannot find my luggage",
+        ])  # fmt: skip
+        assert set(both.topics) == {"late_flight", "lost_baggage"}
+        assert both.topic_confidences[0] >= both.topic_confidences[1] >= analysis.TOPIC_THRESHOLD
+        assert late.topics == ("late_flight",)
+        assert bag.topics == ("lost_baggage",)
+
+    def test_a_lower_threshold_gives_more_topics(self, multi_model: Path) -> None:
+        models, _ = modelfiles.load_model(multi_model)
+        (late,) = models.analyse(["three hours late, everyone on board said nothing about the delay"])
+        (everything,) = models.analyse(
+            ["three hours late, everyone on board said nothing about the delay"], topic_threshold=0.0
+        )
+        assert everything.topics[0] == late.topic
+        assert set(everything.topics) == {"late_flight", "lost_baggage"}
+
+    def test_evaluation_counts_a_best_topic_among_the_row_s_topics_as_right(self, multi_model: Path,
+                                                                             tmp_path: Path) -> None:  # fmt: skip
+        data = [{"message": "my bag is lost and the staff in Boston cannot find my luggage", "label": "negative",
+                 "reason": "late_flight;lost_baggage"},
+                {"message": "three hours late, the staff in Boston said nothing about the delay", "label": "negative",
+                 "reason": "lost_baggage;late_flight"}]  # fmt: skip
+        path = write(tmp_path / "test.csv", data)
+        result = runner.invoke(app, ["listening", "evaluate", str(path), *COLUMNS, "--model", str(multi_model),
+                                     "--json"])  # fmt: skip
+        assert result.exit_code == 0, result.output
+        assert json.loads(result.output)["topics"]["accuracy"] == 1.0
+
+    def test_an_unknown_topic_among_several_is_named(self, tmp_path: Path) -> None:
+        data = rows(TRAIN_PEOPLE)
+        data[-1]["reason"] = "late_flight;weather"
+        path = write(tmp_path / "bad.csv", data)
+        result = runner.invoke(app, ["listening", "train", str(path), *COLUMNS, "--out", str(tmp_path / "m")])
+        assert result.exit_code == 1
+        assert f"{path}:{len(data) + 1}:3: column 3 (reason): unknown topic 'weather'" in result.output

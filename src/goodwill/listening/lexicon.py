@@ -18,6 +18,11 @@ POSITIVE = frozenset(
     loved lovely luv nice outstanding perfect pleasant pleasure polite professional quick recommend relaxing
     rock rocks safe smooth smoothly solved special superb sweet thank thanks thankful thx ty wonderful wow yay
     xsmilex xheartx xthumbsupx xclapx xpartyx xwinkx xlaughx xcoolx
+    accommodating adore beautiful blessed bravo champ champion cheers classy comfy compliment compliments
+    considerate efficient enjoyable enjoying excited exciting flawless gem glad happier happiest hooray
+    hospitable impressive lifesaver loving lucky marvelous painless patient phenomenal pleased praise prompt
+    props refreshing reliable responsive roomy seamless shoutout spacious stellar stoked terrific thoughtful
+    thrilled timely welcoming woohoo yay appreciative beautifully delightful gorgeous superstar
     """.split()  # noqa: SIM905 - a word list reads best as words
 )
 
@@ -31,6 +36,11 @@ NEGATIVE = frozenset(
     outrageous pathetic poor poorly problem problems ridiculous rude sad screwed shame shameful sick stranded
     stuck sucks terrible unacceptable unfortunately unhappy unhelpful unprofessional upset useless waiting waste
     wasted worse worst wrong xfrownx xcryx xangryx xthumbsdownx xeyerollx
+    abysmal aggravating atrocious careless chaos chaotic clueless crappy denied deplorable disrespectful
+    disorganized dreadful fiasco filthy garbage gross ignored incompetence inexcusable infuriating irritated
+    livid lousy mad mediocre mishandled misleading nasty negligent overbooked overcharged pissed ripoff
+    robbed ruined ruin scam shocking sloppy smh stupid suck sucked trash unreliable unresponsive ugh wtf
+    worthless yelled stinks fed hung sigh rude rudely dismissive hopeless ridiculously
     """.split()  # noqa: SIM905 - a word list reads best as words
 )
 

@@ -32,12 +32,13 @@ MANIFEST = "manifest.json"
 MODELS = "models.skops"
 
 # Types a model file may hold beyond what skops trusts by default (numpy and scipy arrays, plain containers): our
-# own two functions and one transformer, and scikit-learn's estimators. Anything else (a builtin, another module's
-# function) is refused, so a model file from elsewhere can never make `transform` call it.
+# own two functions, one transformer and one classifier, and scikit-learn's estimators. Anything else (a builtin,
+# another module's function) is refused, so a model file from elsewhere can never make `transform` call it.
 _TRUSTED = frozenset(
     {
         "goodwill.listening.analysis.lexicon_matrix",
         "goodwill.listening.analysis.normalise_all",
+        "goodwill.listening.analysis.TopicClassifier",
         "goodwill.listening.features.CharNgramTfidf",
     }
 )
