@@ -45,7 +45,7 @@ TOPIC_C = 0.1
 LEXICON_SCALE = 0.3
 CALIBRATION_FOLDS = 3
 # A message's topics: every topic with at least this calibrated probability (the best one always): each topic's
-# probability is its own (one-vs-rest), so a message about two things can be sure of both (ADR 0013).
+# probability is its own (one-vs-rest), so a message about two things can be sure of both (ADR 0016).
 TOPIC_THRESHOLD = 0.5
 
 TopicLabels = Sequence[str] | str | None

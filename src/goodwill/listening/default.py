@@ -1,6 +1,6 @@
 """The listening model Goodwill ships: trained only on the team's own corpus, loaded offline out of the box.
 
-`default_models()` reads the model directory inside the package once per process (ADR 0013). The corpus it was
+`default_models()` reads the model directory inside the package once per process (ADR 0016). The corpus it was
 trained on is `corpus_data/corpus.csv`, made by `scripts/build_listening_corpus.py` from fragments the Goodwill
 developers wrote; that script also trains this model again (`--train`), so both are reproducible.
 """
