@@ -51,13 +51,25 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
 
 def api_routers() -> list[APIRouter]:
     """Every domain's API router, in the order they appear in the OpenAPI document."""
-    from goodwill.api import cases, feedback, imports, listening, passengers, recovery, surveys, vouchers, webhooks
+    from goodwill.api import (
+        cases,
+        feedback,
+        imports,
+        listening,
+        lists,
+        passengers,
+        recovery,
+        surveys,
+        vouchers,
+        webhooks,
+    )
 
     return [
         cases.router,
         feedback.router,
         imports.router,
         listening.router,
+        lists.router,
         passengers.router,
         recovery.router,
         surveys.router,
