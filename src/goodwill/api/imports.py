@@ -79,15 +79,23 @@ async def _receive(request: Request, fmt: str | None) -> tuple[BinaryIO, str, st
     media_type = request.headers.get("content-type", "")
     if media_type.startswith("multipart/form-data"):
         form = await request.form()
-        upload = form.get("file")
-        if not isinstance(upload, UploadFile):
-            raise InvalidInput("a multipart upload needs the file in the field `file`")
-        name = PurePath(upload.filename or "upload").name
-        return upload.file, name, format_for(name, fmt, upload.content_type)
+        try:
+            upload = form.get("file")
+            if not isinstance(upload, UploadFile):
+                raise InvalidInput("a multipart upload needs the file in the field `file`")
+            name = PurePath(upload.filename or "upload").name
+            return upload.file, name, format_for(name, fmt, upload.content_type)
+        except BaseException:
+            await form.close()  # the uploaded parts' temporary files go with a refused request
+            raise
     found = format_for("request body", fmt, media_type)
     spool = tempfile.SpooledTemporaryFile(max_size=_SPOOL_BYTES)  # noqa: SIM115 - closed with the request
-    async for chunk in request.stream():
-        spool.write(chunk)
+    try:
+        async for chunk in request.stream():
+            spool.write(chunk)
+    except BaseException:
+        spool.close()
+        raise
     spool.seek(0)
     return spool, f"request-body.{found}", found  # type: ignore[return-value]
 
