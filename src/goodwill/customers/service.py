@@ -50,6 +50,7 @@ PASSENGER_REFERENCES: tuple[tuple[str, str], ...] = (
     ("entitlements", "passenger_id"),
     ("outbound_messages", "passenger_id"),
     ("flight_events", "passenger_id"),
+    ("survey_invitations", "passenger_id"),
     ("passengers", "merged_into_id"),
     ("passenger_merges", "survivor_id"),
 )
