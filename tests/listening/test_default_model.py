@@ -10,6 +10,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import numpy as np
 import pytest
 from typer.testing import CliRunner
 
@@ -146,3 +147,13 @@ def test_the_default_model_on_the_airline_tweets_stays_above_its_floor(shared_da
     assert report["sentiment"]["macro_f1"] >= SENTIMENT_MACRO_F1_FLOOR
     assert report["sentiment"]["accuracy"] >= SENTIMENT_ACCURACY_FLOOR
     assert report["topics"]["macro_f1"] >= TOPIC_MACRO_F1_FLOOR
+
+
+def test_the_topic_probabilities_are_each_calibrated_model_s_own() -> None:
+    """TopicClassifier computes all topics' SVM scores in one product; the result must be what each topic's
+    calibrated model gives alone."""
+    models, _ = default.default_models()
+    x = models.features.transform([t for texts in UNSEEN.values() for t in texts])
+    alone = np.column_stack([e.predict_proba(x)[:, 1] for e in models.topic.estimators_])
+    assert np.allclose(models.topic.predict_proba(x), alone, atol=1e-12)
+    assert list(models.topic.predict(x)) == [models.topics[k] for k in alone.argmax(axis=1)]

@@ -44,8 +44,8 @@ TopicColumn = Annotated[
     str | None,
     typer.Option(
         "--topic-column",
-        help="The column holding the complaint topic (a taxonomy topic such as late_flight, or a known alias such "
-        "as 'Late Flight'; empty for none).",
+        help="The column holding the complaint topics (a taxonomy topic such as late_flight, or a known alias such "
+        "as 'Late Flight'; several separated by ';', e.g. 'late_flight;lost_baggage'; empty for none).",
     ),
 ]
 

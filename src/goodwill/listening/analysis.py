@@ -113,8 +113,15 @@ class TopicClassifier(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
         return self
 
     def predict_proba(self, x: Any) -> FloatArray:
-        """P(the message is about the topic), one column per topic of `classes_`."""
-        return np.column_stack([e.predict_proba(x)[:, 1] for e in self.estimators_]).astype(np.float64)
+        """P(the message is about the topic), one column per topic of `classes_`: the same as each calibrated
+        model's own predict_proba, with the SVMs' scores computed in one product instead of one per topic."""
+        fitted = [e.calibrated_classifiers_[0] for e in self.estimators_]
+        weights = np.vstack([f.estimator.coef_ for f in fitted])
+        bias = np.concatenate([f.estimator.intercept_ for f in fitted])
+        scores = np.asarray(x @ weights.T) + bias
+        return np.column_stack([f.calibrators[0].predict(scores[:, k]) for k, f in enumerate(fitted)]).astype(
+            np.float64
+        )
 
     def predict(self, x: Any) -> NDArray[np.str_]:
         result: NDArray[np.str_] = self.classes_[self.predict_proba(x).argmax(axis=1)]
