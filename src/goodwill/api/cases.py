@@ -1,17 +1,21 @@
-"""Cases over HTTP: an agent answers the passenger on a case."""
+"""Cases over HTTP: read a case, answer the passenger, assign, note, move, merge; breach warnings and the SLA
+report."""
 
 from __future__ import annotations
 
 import uuid
-from datetime import datetime
-from typing import Annotated
+from datetime import datetime, timedelta
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Header, Response
+from fastapi import APIRouter, Header, Query, Response
 from pydantic import BaseModel, Field
+from sqlalchemy import select
 
-from goodwill.api.deps import AgentDep, SessionDep
+from goodwill.api.deps import AgentDep, SessionDep, SupervisorDep
+from goodwill.audit import service as audit
 from goodwill.cases import service as cases
-from goodwill.cases.models import InteractionChannel
+from goodwill.cases import workflow
+from goodwill.cases.models import CaseEvent, Interaction, InteractionChannel
 from goodwill.kit.time import utc_now
 
 router = APIRouter(tags=["cases"])
@@ -75,3 +79,217 @@ def reply_to_case(
         first_responded_at=result.case.first_responded_at,
         author=result.interaction.author or principal.actor,
     )
+
+
+# ---- the case's life: read, assign, note, move, merge; breach warnings and the SLA report -------------------------
+
+
+class CaseStep(BaseModel):
+    at: datetime
+    kind: str
+    actor: str | None
+    from_status: str | None
+    to_status: str | None
+    details: dict[str, Any]
+
+
+class ThreadItem(BaseModel):
+    at: datetime
+    direction: str
+    channel: str
+    internal: bool = Field(description="An internal note: never sent to the passenger")
+    author: str | None
+    subject: str | None
+    body: str
+
+
+class CaseDetail(BaseModel):
+    id: uuid.UUID
+    reference: str
+    type: str
+    priority: str
+    status: str
+    subject: str
+    passenger_id: uuid.UUID | None
+    team: str | None
+    assignee: str | None
+    flight_id: uuid.UUID | None
+    opened_at: datetime
+    first_response_due_at: datetime | None
+    resolution_due_at: datetime | None
+    first_responded_at: datetime | None
+    resolved_at: datetime | None
+    closed_at: datetime | None
+    resolution_code: str | None
+    merged_into_id: uuid.UUID | None
+    origin: dict[str, Any]
+    cost: dict[str, dict[str, int]] = Field(description="vouchers, compensation and total, minor units per currency")
+    steps: list[CaseStep]
+    thread: list[ThreadItem]
+
+
+def _detail(session: Any, reference: str) -> CaseDetail:
+    case = cases.get_case(session, reference=reference)
+    steps = session.scalars(select(CaseEvent).where(CaseEvent.case_id == case.id).order_by(CaseEvent.at, CaseEvent.id))
+    thread = session.scalars(
+        select(Interaction).where(Interaction.case_id == case.id).order_by(Interaction.occurred_at, Interaction.id)
+    )
+    spent = workflow.cost(session, reference=case.reference)
+    return CaseDetail(
+        **{name: getattr(case, name) for name in CaseDetail.model_fields if name not in ("cost", "steps", "thread")},
+        cost={"vouchers": spent.vouchers, "compensation": spent.compensation, "total": spent.total},
+        steps=[CaseStep.model_validate(e, from_attributes=True) for e in steps],
+        thread=[
+            ThreadItem(
+                at=i.occurred_at,
+                direction=i.direction,
+                channel=i.channel,
+                internal=i.internal,
+                author=i.author,
+                subject=i.subject,
+                body=i.body,
+            )
+            for i in thread
+        ],
+    )
+
+
+class AtRiskRead(BaseModel):
+    reference: str
+    priority: str
+    status: str
+    team: str | None
+    assignee: str | None
+    what: str = Field(description="first_response or resolution")
+    due_at: datetime
+    breached: bool
+
+
+@router.get(
+    "/cases/at-risk",
+    response_model=list[AtRiskRead],
+    summary="Open cases whose first answer or resolution is due soon (or overdue), soonest first",
+)
+def at_risk(
+    session: SessionDep,
+    _principal: AgentDep,
+    within_minutes: Annotated[int, Query(ge=0, le=60 * 24 * 14)] = 120,
+    team: str | None = None,
+    assignee: str | None = None,
+) -> list[AtRiskRead]:
+    found = workflow.at_risk(
+        session, now=utc_now(), within=timedelta(minutes=within_minutes), team=team, assignee=assignee
+    )
+    return [AtRiskRead(**vars(r)) for r in found]
+
+
+class SlaLineRead(BaseModel):
+    group: str | None = Field(description="The team or agent (null: none assigned)")
+    cases: int
+    first_response_met: int
+    first_response_due: int
+    first_response_percent: float | None
+    resolution_met: int
+    resolution_due: int
+    resolution_percent: float | None
+    open_breached: int
+
+
+@router.get(
+    "/cases/sla-report",
+    response_model=list[SlaLineRead],
+    summary="Per team or agent: the share of cases that met their first-response and resolution targets",
+)
+def sla_report(
+    session: SessionDep,
+    _principal: SupervisorDep,
+    since: datetime,
+    until: datetime,
+    by: Annotated[str, Query(pattern="^(team|assignee)$")] = "team",
+) -> list[SlaLineRead]:
+    lines = workflow.sla_report(session, since=since, until=until, now=utc_now(), by=by)
+    return [
+        SlaLineRead(
+            **vars(line),
+            first_response_percent=line.first_response_percent,
+            resolution_percent=line.resolution_percent,
+        )
+        for line in lines
+    ]
+
+
+@router.get("/cases/{reference}", response_model=CaseDetail, summary="A case: its steps, thread, SLA and cost")
+def get_case(reference: str, session: SessionDep, principal: AgentDep) -> CaseDetail:
+    found = _detail(session, reference)
+    audit.record(
+        session,
+        actor=principal.actor,
+        role=principal.role.value,
+        action="case.viewed",
+        entity_type="case",
+        entity_id=str(found.id),
+    )
+    return found
+
+
+class AssignmentIn(BaseModel):
+    team: str | None = Field(default=None, max_length=40)
+    assignee: str | None = Field(default=None, max_length=80)
+
+
+@router.post("/cases/{reference}/assignment", response_model=CaseDetail, summary="Give a case to a team or agent")
+def assign(reference: str, body: AssignmentIn, session: SessionDep, principal: AgentDep) -> CaseDetail:
+    workflow.assign(
+        session, reference=reference, team=body.team, assignee=body.assignee, actor=principal.actor, now=utc_now()
+    )
+    return _detail(session, reference)
+
+
+class NoteIn(BaseModel):
+    body: str = Field(min_length=1, max_length=10_000)
+
+
+@router.post(
+    "/cases/{reference}/notes", response_model=CaseDetail, status_code=201, summary="An internal note on a case"
+)
+def add_note(reference: str, body: NoteIn, session: SessionDep, principal: AgentDep) -> CaseDetail:
+    workflow.add_note(session, reference=reference, body=body.body, author=principal.actor, now=utc_now())
+    return _detail(session, reference)
+
+
+class StatusIn(BaseModel):
+    status: str = Field(description="open, waiting_on_passenger, resolved or closed")
+    resolution_code: str | None = Field(
+        default=None, description=f"Needed to resolve: one of {', '.join(workflow.RESOLUTION_CODES)}"
+    )
+
+
+@router.post(
+    "/cases/{reference}/status",
+    response_model=CaseDetail,
+    summary="Move a case: waiting on the passenger pauses its SLA clock; resolving needs a resolution code",
+)
+def set_status(reference: str, body: StatusIn, session: SessionDep, principal: AgentDep) -> CaseDetail:
+    workflow.set_status(
+        session,
+        reference=reference,
+        status=body.status,
+        resolution_code=body.resolution_code,
+        actor=principal.actor,
+        now=utc_now(),
+    )
+    return _detail(session, reference)
+
+
+class MergeIn(BaseModel):
+    into: str = Field(description="The reference of the case that absorbs this one")
+
+
+@router.post(
+    "/cases/{reference}/merge",
+    response_model=CaseDetail,
+    summary="Merge a duplicate case into another (thread, feedback, messages and vouchers move)",
+)
+def merge(reference: str, body: MergeIn, session: SessionDep, principal: SupervisorDep) -> CaseDetail:
+    workflow.merge(session, duplicate=reference, into=body.into, actor=principal.actor, now=utc_now())
+    return _detail(session, body.into)

@@ -1,15 +1,19 @@
-"""`goodwill cases`: show a case with its timeline, and answer the passenger on it."""
+"""`goodwill cases`: show a case with its timeline, answer the passenger, assign, note, move, merge; breach
+warnings and the SLA report."""
 
 from __future__ import annotations
 
 import uuid
+from datetime import timedelta
 from typing import Annotated, Any
 
 import typer
+from rich.table import Table
 from sqlalchemy import select
 
 from goodwill.audit import service as audit
 from goodwill.cases import service as cases
+from goodwill.cases import workflow
 from goodwill.cases.models import Case, CaseEvent, Interaction
 from goodwill.cli.context import state
 from goodwill.cli.output import console, print_json, table_rows
@@ -121,3 +125,142 @@ def reply(
     else:
         verb = "already answered" if result.replayed else "answered"
         console.print(f"{verb} {out['reference']}: message {out['message_id']} queued", highlight=False)
+
+
+@app.command("assign")
+def assign(
+    ctx: typer.Context,
+    reference: Reference,
+    team: Annotated[str | None, typer.Option("--team")] = None,
+    agent: Annotated[str | None, typer.Option("--agent")] = None,
+    by: Annotated[str, typer.Option("--by", help="Who assigns.")] = "cli",
+) -> None:
+    """Give a case to a team and (or) an agent.
+
+    Example:
+
+        goodwill cases assign C-0000042 --team baggage --agent agent-7
+    """
+    with state(ctx).unit_of_work() as session:
+        case = workflow.assign(session, reference=reference, team=team, assignee=agent, actor=by, now=utc_now())
+        console.print(f"{case.reference}: team {case.team or '-'}, agent {case.assignee or '-'}")
+
+
+@app.command("note")
+def note(
+    ctx: typer.Context,
+    reference: Reference,
+    body: Annotated[str, typer.Option("--body", help="The note (never sent to the passenger).")],
+    by: Annotated[str, typer.Option("--by")] = "cli",
+) -> None:
+    """Add an internal note to a case.
+
+    Example:
+
+        goodwill cases note C-0000042 --body "Bag traced to FLL" --by agent-7
+    """
+    with state(ctx).unit_of_work() as session:
+        workflow.add_note(session, reference=reference, body=body, author=by, now=utc_now())
+    console.print(f"{reference}: noted")
+
+
+@app.command("status")
+def status(
+    ctx: typer.Context,
+    reference: Reference,
+    to: Annotated[str, typer.Argument(help="open, waiting_on_passenger, resolved or closed")],
+    code: Annotated[
+        str | None, typer.Option("--code", help=f"Resolution code: {', '.join(workflow.RESOLUTION_CODES)}")
+    ] = None,
+    by: Annotated[str, typer.Option("--by")] = "cli",
+) -> None:
+    """Move a case. Waiting on the passenger pauses its SLA clock; resolving needs --code.
+
+    Example:
+
+        goodwill cases status C-0000042 resolved --code bag_delivered --by agent-7
+    """
+    with state(ctx).unit_of_work() as session:
+        case = workflow.set_status(
+            session, reference=reference, status=to, resolution_code=code, actor=by, now=utc_now()
+        )
+        console.print(f"{case.reference}: {case.status}{f' ({case.resolution_code})' if case.resolution_code else ''}")
+
+
+@app.command("merge")
+def merge(
+    ctx: typer.Context,
+    duplicate: Annotated[str, typer.Argument(help="The duplicate case.")],
+    into: Annotated[str, typer.Option("--into", help="The case that absorbs it.")],
+    by: Annotated[str, typer.Option("--by")] = "cli",
+) -> None:
+    """Merge a duplicate case into another: its thread, feedback, messages and vouchers move.
+
+    Example:
+
+        goodwill cases merge C-0000043 --into C-0000042
+    """
+    with state(ctx).unit_of_work() as session:
+        survivor = workflow.merge(session, duplicate=duplicate, into=into, actor=by, now=utc_now())
+        console.print(f"{duplicate} merged into {survivor.reference}")
+
+
+@app.command("at-risk")
+def at_risk(
+    ctx: typer.Context,
+    within: Annotated[int, typer.Option("--within", min=0, help="Minutes ahead.")] = 120,
+    team: Annotated[str | None, typer.Option("--team")] = None,
+    agent: Annotated[str | None, typer.Option("--agent")] = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Open cases whose first answer or resolution is due within --within minutes, or overdue.
+
+    Example:
+
+        goodwill cases at-risk --within 60 --team care
+    """
+    with state(ctx).unit_of_work() as session:
+        found = workflow.at_risk(session, now=utc_now(), within=timedelta(minutes=within), team=team, assignee=agent)
+    if as_json:
+        print_json([vars(r) for r in found])
+        return
+    for r in found:
+        flag = "BREACHED" if r.breached else "due"
+        console.print(
+            f"{r.reference} {r.priority:<7} {r.what:<15} {flag} {r.due_at.isoformat(timespec='minutes')}"
+            f" {r.team or '-'}/{r.assignee or '-'}",
+            highlight=False,
+        )
+
+
+@app.command("sla-report")
+def sla_report(
+    ctx: typer.Context,
+    days: Annotated[int, typer.Option("--days", min=1, help="Cases opened in the last N days.")] = 30,
+    by: Annotated[str, typer.Option("--by", help="team or agent")] = "team",
+    as_json: JsonOption = False,
+) -> None:
+    """The share of cases that met their first-response and resolution targets, per team or agent.
+
+    Example:
+
+        goodwill cases sla-report --days 7 --by agent
+    """
+    now = utc_now()
+    with state(ctx).unit_of_work() as session:
+        lines = workflow.sla_report(
+            session, since=now - timedelta(days=days), until=now, now=now, by="assignee" if by == "agent" else by
+        )
+    rows = [
+        {**vars(line), "first_response_percent": line.first_response_percent,
+         "resolution_percent": line.resolution_percent}
+        for line in lines
+    ]  # fmt: skip
+    if as_json:
+        print_json(rows)
+        return
+    table = Table(by, "cases", "first response met", "resolution met", "open breached")
+    for r in rows:
+        table.add_row(str(r["group"] or "-"), str(r["cases"]), f"{r['first_response_percent']}%",
+                      f"{r['resolution_percent']}%", str(r["open_breached"]))  # fmt: skip
+    console.print(table)
