@@ -226,3 +226,28 @@ def test_a_disruption_announces_every_entitlement_and_case_once(session: Session
         select(WebhookDelivery.payload).where(WebhookDelivery.event_type == "entitlement.granted")
     ).all()
     assert all(p["legal_basis"] and p["passenger_id"] for p in payloads)
+
+
+def test_a_detractor_and_the_case_it_opens_are_announced(session: Session) -> None:
+    from goodwill.listening.closing import close_loop
+    from tests.listening.loop_helpers import NOW as LOOP_NOW
+    from tests.listening.loop_helpers import make_feedback, make_passenger
+
+    sub = webhooks.subscribe(
+        session, url="https://crm.example.com/hooks", events=["case.opened", "detractor.received"],
+        description=None, actor="admin", now=LOOP_NOW,
+    )  # fmt: skip
+    ana = make_passenger(session)
+    detractor = make_feedback(session, passenger_id=ana, channel="survey", nps=3, text="Never again")
+    make_feedback(session, passenger_id=make_passenger(session, first_name="Ben"), nps=9, text="Lovely crew")
+    close_loop(session, now=LOOP_NOW)
+    close_loop(session, now=LOOP_NOW)  # nothing is looped twice, nothing announced twice
+    logged = session.scalars(
+        select(WebhookDelivery).where(WebhookDelivery.subscription_id == sub.id).order_by(WebhookDelivery.event_type)
+    ).all()
+    assert [d.event_type for d in logged] == ["case.opened", "detractor.received"]
+    opened, heard = logged
+    assert heard.payload["feedback_id"] == str(detractor.id)
+    assert heard.payload["nps"] == 3
+    assert heard.payload["case_id"] == opened.payload["case_id"]
+    assert opened.payload["origin"]["trigger"] == "feedback"

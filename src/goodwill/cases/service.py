@@ -23,7 +23,9 @@ from goodwill.cases import sla
 from goodwill.cases.models import Case, CaseCounter, CaseEvent, CaseStatus, Direction, Interaction, InteractionChannel
 from goodwill.customers.models import Passenger
 from goodwill.errors import Conflict, InvalidInput, NotFound, RuleViolation
+from goodwill.kit.ids import new_id
 from goodwill.notifications.models import MessageStatus, OutboundMessage
+from goodwill.webhooks import service as webhooks
 
 OPEN_STATUSES = (CaseStatus.NEW.value, CaseStatus.OPEN.value, CaseStatus.WAITING_ON_PASSENGER.value)
 
@@ -102,11 +104,15 @@ def open_case(
     origin: dict[str, Any] | None = None,
     dedupe_key: str | None = None,
     policy: sla.SlaPolicy = sla.DEFAULT_POLICY,
+    reference: str | None = None,
 ) -> Case:
-    """Open a case with its first-response and resolution due times, and record its opening."""
+    """Open a case with its first-response and resolution due times, and record its opening.
+
+    `reference`: one handed out by `next_references` (a caller opening many cases takes them at once)."""
     due = sla.due_times(policy, priority=priority, tier=tier, opened_at=now)
     case = Case(
-        reference=next_references(session, 1)[0],
+        id=new_id(),
+        reference=reference or next_references(session, 1)[0],
         passenger_id=passenger_id,
         type=type,
         priority=priority,
@@ -122,7 +128,6 @@ def open_case(
         dedupe_key=dedupe_key,
     )
     session.add(case)
-    session.flush()
     session.add(
         CaseEvent(
             case_id=case.id,
@@ -138,6 +143,31 @@ def open_case(
         session, actor=actor, action="case.opened", entity_type="case", entity_id=str(case.id),
         details={"reference": case.reference, "type": type, "priority": priority},
     )  # fmt: skip
+    webhooks.emit(
+        session,
+        event_type="case.opened",
+        events=[
+            (
+                f"case.opened:{case.id}",
+                {
+                    "case_id": str(case.id),
+                    "reference": case.reference,
+                    "passenger_id": str(passenger_id) if passenger_id else None,
+                    "type": type,
+                    "priority": priority,
+                    "subject": case.subject,
+                    "team": team,
+                    "flight_id": str(flight_id) if flight_id else None,
+                    "first_response_due_at": case.first_response_due_at.isoformat()
+                    if case.first_response_due_at
+                    else None,
+                    "resolution_due_at": case.resolution_due_at.isoformat() if case.resolution_due_at else None,
+                    "origin": origin or {},
+                },
+            )
+        ],
+        now=now,
+    )
     return case
 
 

@@ -21,6 +21,7 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import ColumnElement, func, or_, select
 from sqlalchemy.orm import Session
@@ -31,6 +32,7 @@ from goodwill.cases.models import Case, Direction, Interaction, InteractionChann
 from goodwill.customers.models import Passenger
 from goodwill.listening import loop
 from goodwill.listening.models import Feedback, FeedbackChannel
+from goodwill.webhooks import service as webhooks
 
 ACTOR = "listening.loop"
 BATCH = 500
@@ -165,14 +167,27 @@ def _loop_batch(
             select(Interaction.external_id).where(Interaction.external_id.in_([f"feedback:{f.id}" for f in batch]))
         )
     )
-    for feedback in batch:
+    detractors: list[Feedback] = []
+    # The references of the cases this batch opens, taken at once: a feedback needing a person opens one unless
+    # its passenger has an open case or an earlier feedback of the batch opened one.
+    decisions = [loop.decide(facts_of(f, tiers.get(f.passenger_id) if f.passenger_id else None)) for f in batch]
+    openers: set[uuid.UUID] = set(open_cases)
+    opening = 0
+    for feedback, decision in zip(batch, decisions, strict=True):
+        if decision.needs_person and (feedback.passenger_id is None or feedback.passenger_id not in openers):
+            opening += 1
+            if feedback.passenger_id is not None:
+                openers.add(feedback.passenger_id)
+    references = iter(cases.next_references(session, opening) if opening else [])
+    for feedback, decision in zip(batch, decisions, strict=True):
         report.examined += 1
         feedback.looped_at = now
         tier = tiers.get(feedback.passenger_id) if feedback.passenger_id else None
-        decision = loop.decide(facts_of(feedback, tier))
         if feedback.is_spam:
             report.spam_skipped += 1
             continue
+        if "detractor" in decision.reasons:
+            detractors.append(feedback)
         case: Case | None = None
         if decision.needs_person:
             report.needing_person += 1
@@ -202,6 +217,7 @@ def _loop_batch(
                     origin={"trigger": "feedback", "feedback_id": str(feedback.id), "reasons": list(decision.reasons)},
                     dedupe_key=f"feedback:{feedback.id}",
                     policy=policy,
+                    reference=next(references),
                 )
                 report.cases_opened += 1
                 report.opened.append(case.reference)
@@ -211,3 +227,23 @@ def _loop_batch(
         if (feedback.passenger_id is not None or case is not None) and f"feedback:{feedback.id}" not in written:
             _timeline(session, feedback, case, decision)
             report.timeline_entries += 1
+    if detractors:  # after the loop: each payload names the case the detractor got
+        webhooks.emit(
+            session,
+            event_type="detractor.received",
+            events=[(f"detractor.received:{f.id}", _detractor(f)) for f in detractors],
+            now=now,
+        )
+
+
+def _detractor(feedback: Feedback) -> dict[str, Any]:
+    """What a `detractor.received` webhook says (the words stay in Goodwill: the receiver asks for them)."""
+    return {
+        "feedback_id": str(feedback.id),
+        "passenger_id": str(feedback.passenger_id) if feedback.passenger_id else None,
+        "flight_id": str(feedback.flight_id) if feedback.flight_id else None,
+        "case_id": str(feedback.case_id) if feedback.case_id else None,
+        "channel": feedback.channel,
+        "nps": feedback.nps,
+        "received_at": feedback.received_at.isoformat(),
+    }
