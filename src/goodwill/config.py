@@ -30,6 +30,8 @@ class Settings(BaseSettings):
     listening_model: Path | None = None
     # Language detection: fast (lingua's low accuracy mode) or accurate (ADR 0013).
     listening_language_mode: Literal["fast", "accurate"] = "fast"
+    # The SLA policy file (TOML or JSON: targets, tier factors, business hours); unset: the defaults, round the clock.
+    sla_policy: Path | None = None
 
     @model_validator(mode="after")
     def _enforce_production_safety(self) -> Settings:

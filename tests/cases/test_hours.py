@@ -87,3 +87,26 @@ def test_a_bad_schedule_names_the_key(data: dict[str, object], message: str) -> 
 
 def test_a_closed_day_list_keeps_dates() -> None:
     assert date(2026, 12, 25) in NEW_YORK.closed_days
+
+
+def test_the_example_policy_file_counts_business_hours() -> None:
+    from pathlib import Path
+
+    from goodwill.cases import sla
+    from goodwill.cases.service import load_sla_policy
+
+    policy = load_sla_policy(Path(__file__).resolve().parents[2] / "docs" / "examples" / "sla.toml")
+    # Saturday 16:00 in New York, urgent (1 h to answer): open until 17:00, so due at 17:00 the same day.
+    opened = ny("2026-12-05T16:00")
+    due = sla.due_times(policy, priority="urgent", tier=None, opened_at=opened)
+    assert due.first_response_due_at == ny("2026-12-05T17:00")
+    # Saturday 16:30: half an hour that day, half an hour on Monday from 07:00 (Sunday is closed).
+    late = sla.due_times(policy, priority="urgent", tier=None, opened_at=ny("2026-12-05T16:30"))
+    assert late.first_response_due_at == ny("2026-12-07T07:30")
+
+
+def test_a_bad_business_hours_table_in_a_policy_names_the_key() -> None:
+    from goodwill.cases import sla
+
+    with pytest.raises(ValueError, match=r"business_hours\.mon"):
+        sla.policy_from_mapping({"business_hours": {"mon": ["22:00", "07:00"]}})

@@ -7,14 +7,14 @@ import uuid
 from datetime import datetime, timedelta
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Header, Query, Response
+from fastapi import APIRouter, Header, Query, Request, Response
 from pydantic import BaseModel, Field
 from sqlalchemy import select
 
 from goodwill.api.deps import AgentDep, SessionDep, SupervisorDep
 from goodwill.audit import service as audit
 from goodwill.cases import service as cases
-from goodwill.cases import workflow
+from goodwill.cases import sla, workflow
 from goodwill.cases.models import CaseEvent, Interaction, InteractionChannel
 from goodwill.kit.time import utc_now
 
@@ -269,7 +269,11 @@ class StatusIn(BaseModel):
     response_model=CaseDetail,
     summary="Move a case: waiting on the passenger pauses its SLA clock; resolving needs a resolution code",
 )
-def set_status(reference: str, body: StatusIn, session: SessionDep, principal: AgentDep) -> CaseDetail:
+def set_status(
+    reference: str, body: StatusIn, request: Request, session: SessionDep, principal: AgentDep
+) -> CaseDetail:
+    path = request.app.state.settings.sla_policy
+    policy = cases.load_sla_policy(path) if path else sla.DEFAULT_POLICY
     workflow.set_status(
         session,
         reference=reference,
@@ -277,6 +281,7 @@ def set_status(reference: str, body: StatusIn, session: SessionDep, principal: A
         resolution_code=body.resolution_code,
         actor=principal.actor,
         now=utc_now(),
+        hours=policy.hours,
     )
     return _detail(session, reference)
 

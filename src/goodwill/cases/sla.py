@@ -9,9 +9,9 @@ overrides it with a TOML or JSON file (`policy_from_mapping`; `cases.service.loa
     [tier_factors]
     platinum = 0.5
 
-Seam for issue 5 (business hours and pausing): a due time is `calendar(start, duration)`. The default calendar
-counts every hour of every day (`round_the_clock`). A business-hours calendar, and a clock paused while a case
-waits on the passenger, replace it without touching the callers: they pass their `Calendar` to `due_times`.
+A due time is `calendar(start, duration)`. The policy's calendar is its business hours (`cases.hours`; the
+file's `[business_hours]` table), round the clock by default; a case's clock paused while it waits on the
+passenger is `cases.workflow.set_status`'s work.
 """
 
 from __future__ import annotations
@@ -20,6 +20,8 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
+
+from goodwill.cases.hours import BusinessHours, hours_from_mapping
 
 PRIORITIES = ("low", "normal", "high", "urgent")
 TIERS = ("none", "silver", "gold", "platinum")
@@ -63,6 +65,7 @@ DEFAULT_TIER_FACTORS: Mapping[str, float] = {"none": 1.0, "silver": 0.9, "gold":
 class SlaPolicy:
     targets: Mapping[str, Targets] = field(default_factory=lambda: dict(DEFAULT_TARGETS))
     tier_factors: Mapping[str, float] = field(default_factory=lambda: dict(DEFAULT_TIER_FACTORS))
+    hours: BusinessHours = field(default_factory=BusinessHours.always)
 
     def targets_for(self, *, priority: str, tier: str | None) -> Targets:
         """The targets of a priority, shortened by the tier's factor (an unknown or missing tier: factor 1)."""
@@ -78,9 +81,11 @@ DEFAULT_POLICY = SlaPolicy()
 
 
 def due_times(
-    policy: SlaPolicy, *, priority: str, tier: str | None, opened_at: datetime, calendar: Calendar = round_the_clock
+    policy: SlaPolicy, *, priority: str, tier: str | None, opened_at: datetime, calendar: Calendar | None = None
 ) -> DueTimes:
-    """When the first answer and the resolution of a case opened at `opened_at` are due."""
+    """When the first answer and the resolution of a case opened at `opened_at` are due (in the policy's business
+    hours unless another calendar is given)."""
+    calendar = calendar or policy.hours.add
     targets = policy.targets_for(priority=priority, tier=tier)
     return DueTimes(calendar(opened_at, targets.first_response), calendar(opened_at, targets.resolution))
 
@@ -99,9 +104,9 @@ def _positive(value: Any, where: str) -> float:
 def policy_from_mapping(data: Mapping[str, Any]) -> SlaPolicy:
     """A policy from parsed TOML or JSON: `targets.<priority>.{first_response,resolution}` in hours and
     `tier_factors.<tier>`; what the file leaves out keeps its default. Errors name the key."""
-    unknown = sorted(set(data) - {"targets", "tier_factors"})
+    unknown = sorted(set(data) - {"targets", "tier_factors", "business_hours"})
     if unknown:
-        raise ValueError(f"unknown keys: {', '.join(unknown)} (expected targets, tier_factors)")
+        raise ValueError(f"unknown keys: {', '.join(unknown)} (expected targets, tier_factors, business_hours)")
     targets = dict(DEFAULT_TARGETS)
     for priority, values in dict(data.get("targets", {})).items():
         if priority not in PRIORITIES:
@@ -126,4 +131,9 @@ def policy_from_mapping(data: Mapping[str, Any]) -> SlaPolicy:
         if tier not in TIERS:
             raise ValueError(f"tier_factors.{tier}: unknown tier (expected one of {', '.join(TIERS)})")
         factors[tier] = _positive(value, f"tier_factors.{tier}")
-    return SlaPolicy(targets=targets, tier_factors=factors)
+    hours = BusinessHours.always()
+    if "business_hours" in data:
+        if not isinstance(data["business_hours"], Mapping):
+            raise ValueError("business_hours: must be a table")
+        hours = hours_from_mapping(data["business_hours"])
+    return SlaPolicy(targets=targets, tier_factors=factors, hours=hours)

@@ -147,7 +147,7 @@ def set_status(
     now: datetime,
     hours: BusinessHours | None = None,
     resolution_code: str | None = None,
-) -> Case:
+) -> Case:  # `hours`: the SLA policy's business hours (`SlaPolicy.hours`)
     """Move the case to `status`. Leaving `waiting_on_passenger` moves its due times later by the open time it
     waited (the SLA clock was paused); resolving needs a resolution code; reopening clears the resolution."""
     hours = hours or BusinessHours.always()

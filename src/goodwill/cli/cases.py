@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import timedelta
+from pathlib import Path
 from typing import Annotated, Any
 
 import typer
@@ -13,7 +14,7 @@ from sqlalchemy import select
 
 from goodwill.audit import service as audit
 from goodwill.cases import service as cases
-from goodwill.cases import workflow
+from goodwill.cases import sla, workflow
 from goodwill.cases.models import Case, CaseEvent, Interaction
 from goodwill.cli.context import state
 from goodwill.cli.output import console, print_json, table_rows
@@ -173,16 +174,23 @@ def status(
         str | None, typer.Option("--code", help=f"Resolution code: {', '.join(workflow.RESOLUTION_CODES)}")
     ] = None,
     by: Annotated[str, typer.Option("--by")] = "cli",
+    sla_policy: Annotated[
+        Path | None,
+        typer.Option("--sla-policy", help="SLA policy file with business hours (default: GOODWILL_SLA_POLICY)."),
+    ] = None,
 ) -> None:
-    """Move a case. Waiting on the passenger pauses its SLA clock; resolving needs --code.
+    """Move a case. Waiting on the passenger pauses its SLA clock (in business hours); resolving needs --code.
 
     Example:
 
         goodwill cases status C-0000042 resolved --code bag_delivered --by agent-7
     """
-    with state(ctx).unit_of_work() as session:
+    st = state(ctx)
+    path = sla_policy or st.settings.sla_policy
+    policy = cases.load_sla_policy(path) if path else sla.DEFAULT_POLICY
+    with st.unit_of_work() as session:
         case = workflow.set_status(
-            session, reference=reference, status=to, resolution_code=code, actor=by, now=utc_now()
+            session, reference=reference, status=to, resolution_code=code, actor=by, now=utc_now(), hours=policy.hours
         )
         console.print(f"{case.reference}: {case.status}{f' ({case.resolution_code})' if case.resolution_code else ''}")
 
