@@ -18,7 +18,7 @@ from goodwill.cli.context import state
 from goodwill.cli.output import console, print_json, progress, table_rows
 from goodwill.flights import service as flights
 from goodwill.kit.time import utc_now
-from goodwill.listening import analysing, learning
+from goodwill.listening import analysing
 from goodwill.listening.language import LanguageMode
 from goodwill.listening.taxonomy import SENTIMENTS
 from goodwill.listening.urgency import URGENCY_CODES
@@ -76,6 +76,8 @@ def train(
 
         goodwill listening train history.csv --label-column sentiment --topic-column reason --out models/ours
     """
+    from goodwill.listening import learning  # scikit-learn: loaded when a model is trained
+
     manifest = learning.train_model(
         file,
         text_column=text_column,
@@ -130,6 +132,8 @@ def evaluate(
         goodwill listening evaluate held_out.csv --text-column text --label-column sentiment --model models/ours --json
         goodwill listening evaluate held_out.csv --label-column sentiment --topic-column reason
     """
+    from goodwill.listening import learning
+
     result = learning.evaluate_model(
         file, text_column=text_column, label_column=label_column, topic_column=topic_column, model=model
     )

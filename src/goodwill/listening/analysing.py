@@ -17,21 +17,20 @@ from dataclasses import dataclass
 from datetime import datetime
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from goodwill.errors import InvalidInput, NotFound
-from goodwill.listening.analysis import Models
-from goodwill.listening.default import default_models
 from goodwill.listening.language import LanguageMode, is_language_code
-from goodwill.listening.modelfiles import MANIFEST, load_model
 from goodwill.listening.models import Feedback
-from goodwill.listening.pipeline import Message, analyse_messages
 from goodwill.listening.taxonomy import SENTIMENTS, TOPICS, topic_of
 from goodwill.listening.urgency import URGENCY_CODES
 from goodwill.store.bulk import chunks, update_rows
+
+if TYPE_CHECKING:  # scikit-learn and skops load only when a model is used: commands start fast
+    from goodwill.listening.analysis import Models
 
 # The fields an agent may correct, and the columns each one governs: a corrected field's columns are never
 # written by an analysis again.
@@ -82,6 +81,8 @@ class ModelAtHand:
 
 @lru_cache(maxsize=4)
 def _load(directory: Path, _changed: float) -> ModelAtHand:
+    from goodwill.listening.modelfiles import load_model
+
     models, manifest = load_model(directory)
     return ModelAtHand(models, model_label(directory.name, manifest), str(directory))
 
@@ -89,6 +90,9 @@ def _load(directory: Path, _changed: float) -> ModelAtHand:
 def find_models(directory: Path | None) -> ModelAtHand:
     """The model in `directory`, else the default model Goodwill ships. A directory is read once per process
     while its manifest is unchanged."""
+    from goodwill.listening.default import default_models
+    from goodwill.listening.modelfiles import MANIFEST, load_model
+
     if directory is not None:
         manifest_path = directory / MANIFEST
         if not manifest_path.is_file():
@@ -138,6 +142,8 @@ def analyse_feedback(
 ) -> AnalyseReport:
     """Analyse feedback and store the analysis in its fields: the given ids, else every feedback not analysed
     yet (`everything`: all of it again). A field an agent corrected keeps the agent's value."""
+    from goodwill.listening.pipeline import Message, analyse_messages
+
     wanted = [row[0] for row in session.execute(_selection(ids, everything=everything))]
     analysed = spam = kept = 0
     for batch in chunks(wanted, BATCH):
