@@ -81,3 +81,38 @@ def test_merging_needs_a_supervisor(client: TestClient, app: FastAPI) -> None:
     again = client.post(f"/api/v1/cases/{second}/merge", json=body, headers=_headers(app, Role.SUPERVISOR))
     assert again.status_code == 409
     assert client.get("/api/v1/cases/C-9999999", headers=_headers(app, Role.AGENT)).status_code == 404
+
+
+def test_a_goodwill_voucher_within_the_agent_s_limit_once_per_key(client: TestClient, app: FastAPI) -> None:
+    from goodwill.customers.models import Passenger
+
+    ref = _open(app)
+    with unit_of_work(make_session_factory(app.state.engine)) as session:
+        passenger = Passenger(first_name="Ana", last_name="López", name_key="lopez ana")
+        session.add(passenger)
+        session.flush()
+        case = cases.get_case(session, reference=ref)
+        case.passenger_id = passenger.id
+    agent = {**_headers(app, Role.AGENT), "Idempotency-Key": "gw-1"}
+    url = f"/api/v1/cases/{ref}/vouchers"
+    too_much = client.post(url, json={"amount": "400.00", "currency": "USD", "reason": "wedding"}, headers=agent)
+    assert too_much.status_code == 403
+    assert "up to 150 USD" in too_much.json()["detail"]
+    first = client.post(url, json={"amount": "75.00", "currency": "USD", "reason": "missed the wedding"}, headers=agent)
+    assert first.status_code == 201, first.text
+    again = client.post(url, json={"amount": "75.00", "currency": "USD", "reason": "missed the wedding"}, headers=agent)
+    assert (again.status_code, again.json()["code"]) == (200, first.json()["code"])
+    other = client.post(url, json={"amount": "80.00", "currency": "USD", "reason": "missed the wedding"}, headers=agent)
+    assert other.status_code == 409
+    no_key = client.post(
+        url, json={"amount": "5.00", "currency": "USD", "reason": "x"}, headers=_headers(app, Role.AGENT)
+    )
+    assert no_key.status_code == 422
+    detail = client.get(f"/api/v1/cases/{ref}", headers=agent).json()
+    assert detail["cost"]["vouchers"] == {"USD": 7500}
+    assert [s["kind"] for s in detail["steps"]].count("voucher_issued") == 1
+    manager = {**_headers(app, Role.MANAGER), "Idempotency-Key": "gw-2"}
+    assert (
+        client.post(url, json={"amount": "400.00", "currency": "USD", "reason": "wedding"}, headers=manager).status_code
+        == 201
+    )

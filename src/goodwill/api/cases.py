@@ -16,6 +16,8 @@ from goodwill.audit import service as audit
 from goodwill.cases import service as cases
 from goodwill.cases import sla, workflow
 from goodwill.cases.models import CaseEvent, Interaction, InteractionChannel
+from goodwill.errors import InvalidInput
+from goodwill.kit.money import Money
 from goodwill.kit.time import utc_now
 
 router = APIRouter(tags=["cases"])
@@ -298,3 +300,69 @@ class MergeIn(BaseModel):
 def merge(reference: str, body: MergeIn, session: SessionDep, principal: SupervisorDep) -> CaseDetail:
     workflow.merge(session, duplicate=reference, into=body.into, actor=principal.actor, now=utc_now())
     return _detail(session, body.into)
+
+
+class GoodwillIn(BaseModel):
+    amount: str = Field(description="Major units, e.g. 25.00", pattern=r"^\d{1,7}(\.\d{1,3})?$")
+    currency: str = Field(min_length=3, max_length=3)
+    reason: str = Field(min_length=1, max_length=150)
+
+
+class GoodwillRead(BaseModel):
+    code: str
+    amount: str
+    amount_minor: int
+    currency: str
+    expires_at: datetime | None
+    case: str
+
+
+@router.post(
+    "/cases/{reference}/vouchers",
+    response_model=GoodwillRead,
+    status_code=201,
+    summary="Give the case's passenger a goodwill voucher, within the caller's limit",
+    description=(
+        "Limits per role (major units of the voucher's currency): "
+        + ", ".join(f"{role} {limit}" for role, limit in workflow.GOODWILL_LIMITS.items())
+        + "; admin unlimited. Needs an `Idempotency-Key` header: the same key returns the first voucher (200) "
+        "and issues nothing; the same key with another amount is 409."
+    ),
+    responses={200: {"model": GoodwillRead, "description": "A replay: the voucher issued earlier with this key"}},
+)
+def give_goodwill(
+    reference: str,
+    body: GoodwillIn,
+    response: Response,
+    session: SessionDep,
+    principal: AgentDep,
+    idempotency_key: Annotated[
+        str, Header(alias="Idempotency-Key", min_length=1, max_length=100, description="Your key for this voucher.")
+    ],
+) -> GoodwillRead:
+    try:
+        amount = Money.parse(body.amount, body.currency)
+    except ValueError as exc:
+        raise InvalidInput(f"amount: {exc}", problems=[{"loc": ["body", "amount"], "msg": str(exc)}]) from exc
+    if amount.minor <= 0:
+        raise InvalidInput("amount: must be more than zero", problems=[{"loc": ["body", "amount"], "msg": "> 0"}])
+    voucher, replayed = workflow.issue_goodwill(
+        session,
+        reference=reference,
+        amount=amount,
+        reason=body.reason,
+        actor=principal.actor,
+        role=principal.role.value,
+        idempotency_key=idempotency_key,
+        now=utc_now(),
+    )
+    if replayed:
+        response.status_code = 200
+    return GoodwillRead(
+        code=voucher.code,
+        amount=str(Money(voucher.face_value_minor, voucher.currency).major),
+        amount_minor=voucher.face_value_minor,
+        currency=voucher.currency,
+        expires_at=voucher.expires_at,
+        case=reference,
+    )

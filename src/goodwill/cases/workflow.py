@@ -22,11 +22,13 @@ from goodwill.audit import service as audit
 from goodwill.cases.hours import BusinessHours
 from goodwill.cases.models import Case, CaseEvent, CaseStatus, Interaction, InteractionChannel
 from goodwill.cases.service import get_case
-from goodwill.errors import Conflict, InvalidInput
+from goodwill.errors import Conflict, InvalidInput, PermissionDenied
+from goodwill.kit.money import Money
 from goodwill.listening.models import Feedback
 from goodwill.notifications.models import OutboundMessage
 from goodwill.recovery.models import Entitlement
-from goodwill.vouchers.models import LedgerEntry, Voucher
+from goodwill.vouchers import service as vouchers
+from goodwill.vouchers.models import LedgerEntry, Voucher, VoucherKind
 
 OPEN = (CaseStatus.NEW.value, CaseStatus.OPEN.value, CaseStatus.WAITING_ON_PASSENGER.value)
 RESOLUTION_CODES: dict[str, str] = {
@@ -382,3 +384,57 @@ def sla_report(session: Session, *, since: datetime, until: datetime, now: datet
 
 def case_by_id(session: Session, case_id: uuid.UUID) -> Case | None:
     return session.get(Case, case_id)
+
+
+# A goodwill gesture an agent may give on a case without asking, by role (major units of the voucher's currency;
+# an administrator has no limit). An airline changes these with the SLA policy in a later step.
+GOODWILL_LIMITS: dict[str, int] = {"agent": 150, "supervisor": 500, "manager": 2000}
+
+
+def issue_goodwill(
+    session: Session,
+    *,
+    reference: str,
+    amount: Money,
+    reason: str,
+    actor: str,
+    role: str,
+    idempotency_key: str,
+    now: datetime,
+) -> tuple[Voucher, bool]:
+    """A goodwill voucher on the case, for its passenger, within the role's limit; the same key again returns the
+    first voucher and issues nothing. Returns (voucher, replayed)."""
+    case = get_case(session, reference=reference)
+    if case.passenger_id is None:
+        raise InvalidInput(f"case {case.reference} has no passenger yet: identify them before giving a voucher")
+    if not reason.strip():
+        raise InvalidInput("reason: say why", problems=[{"loc": ["body", "reason"], "msg": "must not be empty"}])
+    limit = GOODWILL_LIMITS.get(role)
+    if role != "admin" and (limit is None or amount.major > limit):
+        raise PermissionDenied(
+            f"a {role} may give up to {limit or 0} {amount.currency} on a case; ask a supervisor or manager"
+        )
+    key = f"case-goodwill:{idempotency_key}"
+    replayed = vouchers.find_entry(session, idempotency_key=key) is not None
+    voucher = vouchers.issue_voucher(
+        session,
+        passenger_id=case.passenger_id,
+        amount=amount,
+        kind=VoucherKind.VOUCHER,
+        reason=f"goodwill on {case.reference}: {reason.strip()}"[:200],
+        idempotency_key=key,
+        now=now,
+        expires_at=now + timedelta(days=365),
+        case_id=case.id,
+        actor=actor,
+    )
+    if not replayed:
+        _step(
+            session,
+            case,
+            kind="voucher_issued",
+            actor=actor,
+            now=now,
+            details={"code": voucher.code, "amount_minor": amount.minor, "currency": amount.currency},
+        )
+    return voucher, replayed
