@@ -237,7 +237,7 @@ def customer_360(session: Session, *, passenger_id: uuid.UUID, now: datetime) ->
         if survivor is not None:
             passenger = survivor
     pid = passenger.id
-    upcoming, past = _trips(session, pid, now)
+    upcoming, past, past_total = _trips(session, pid, now)
     entitlements = session.scalars(
         select(Entitlement).where(Entitlement.passenger_id == pid).order_by(Entitlement.decided_at.desc())
     ).all()
@@ -265,8 +265,8 @@ def customer_360(session: Session, *, passenger_id: uuid.UUID, now: datetime) ->
         ],
         value=_value(session, passenger),
         upcoming_trips=upcoming,
-        past_trips=past[:PAST_TRIPS],
-        past_trips_total=len(past),
+        past_trips=past,
+        past_trips_total=past_total,
         entitlements=[_entitlement(e) for e in entitlements],
         compensation_paid=[_amount(minor, currency) for currency, minor in sorted(paid.items())],
         vouchers=[
@@ -312,30 +312,80 @@ def _value(session: Session, passenger: Passenger) -> Value:
     )
 
 
-def _trips(session: Session, pid: uuid.UUID, now: datetime) -> tuple[list[Trip], list[Trip]]:
-    """Upcoming trips (soonest first) and past ones (latest first)."""
+def _trips(session: Session, pid: uuid.UUID, now: datetime) -> tuple[list[Trip], list[Trip], int]:
+    """Upcoming trips (soonest first), the latest `PAST_TRIPS` past ones (latest first), and how many past trips
+    there are. Rows are read as plain columns, and only the trips shown are built (a frequent flyer has hundreds)."""
     fares = dict(
         session.execute(
             select(BookingPassenger.booking_id, BookingPassenger.fare_minor).where(BookingPassenger.passenger_id == pid)
         ).all()
     )
     if not fares:
-        return [], []
-    bookings = {b.id: b for (b,) in select_in(session, lambda ids: select(Booking).where(Booking.id.in_(ids)), fares)}
-    segments = [
-        s for (s,) in select_in(session, lambda ids: select(Segment).where(Segment.booking_id.in_(ids)), bookings)
-    ]
-    flights = {
-        f.id: f
-        for (f,) in select_in(
-            session, lambda ids: select(Flight).where(Flight.id.in_(ids)), {s.flight_id for s in segments}
+        return [], [], 0
+    bookings = {
+        row.id: row
+        for row in select_in(
+            session,
+            lambda ids: select(Booking.id, Booking.pnr, Booking.status, Booking.currency).where(Booking.id.in_(ids)),
+            fares,
         )
     }
+    legs = list(
+        select_in(
+            session,
+            lambda ids: (
+                select(
+                    Segment.booking_id,
+                    Segment.journey,
+                    Segment.sequence,
+                    Segment.status.label("segment_status"),
+                    Segment.cabin,
+                    Flight.id.label("flight_id"),
+                    Flight.carrier,
+                    Flight.number,
+                    Flight.operating_date,
+                    Flight.origin,
+                    Flight.destination,
+                    Flight.scheduled_departure,
+                    Flight.scheduled_arrival,
+                    Flight.status.label("flight_status"),
+                )
+                .join(Flight, Flight.id == Segment.flight_id)
+                .where(Segment.booking_id.in_(ids))
+            ),
+            bookings,
+        )
+    )
+    journeys: dict[tuple[uuid.UUID, int], list[Any]] = defaultdict(list)
+    for leg in legs:
+        journeys[(leg.booking_id, leg.journey)].append(leg)
+    timed = []
+    for key, rows in journeys.items():
+        rows.sort(key=lambda r: r.sequence)
+        departs = min(r.scheduled_departure for r in rows)
+        arrives = max(r.scheduled_arrival for r in rows)
+        timed.append((key, rows, departs, arrives > now))
+    coming = sorted((t for t in timed if t[3]), key=lambda t: (t[2], bookings[t[0][0]].pnr, t[0][1]))
+    gone = sorted((t for t in timed if not t[3]), key=lambda t: (t[2], bookings[t[0][0]].pnr, t[0][1]), reverse=True)
+    shown = coming + gone[:PAST_TRIPS]
     events: dict[uuid.UUID, list[EventView]] = defaultdict(list)
-    for (e,) in select_in(
+    for e in select_in(
         session,
-        lambda ids: select(FlightEvent).where(FlightEvent.flight_id.in_(ids)).order_by(FlightEvent.occurred_at),
-        flights,
+        lambda ids: (
+            select(
+                FlightEvent.flight_id,
+                FlightEvent.passenger_id,
+                FlightEvent.type,
+                FlightEvent.cause,
+                FlightEvent.occurred_at,
+                FlightEvent.departure_delay_minutes,
+                FlightEvent.arrival_delay_minutes,
+                FlightEvent.note,
+            )
+            .where(FlightEvent.flight_id.in_(ids))
+            .order_by(FlightEvent.occurred_at)
+        ),
+        {r.flight_id for _k, rows, _d, _u in shown for r in rows},
     ):
         if e.passenger_id is not None and e.passenger_id != pid:
             continue  # another passenger's denied boarding or bag
@@ -349,45 +399,40 @@ def _trips(session: Session, pid: uuid.UUID, now: datetime) -> tuple[list[Trip],
                 note=e.note,
             )
         )
-    journeys: dict[tuple[uuid.UUID, int], list[Segment]] = defaultdict(list)
-    for s in segments:
-        journeys[(s.booking_id, s.journey)].append(s)
-    upcoming: list[Trip] = []
-    past: list[Trip] = []
-    for (booking_id, journey), legs in journeys.items():
-        legs.sort(key=lambda s: s.sequence)
-        booking = bookings[booking_id]
-        views = [_leg(s, flights[s.flight_id], events.get(s.flight_id, [])) for s in legs if s.flight_id in flights]
-        departs = min((v.scheduled_departure for v in views), default=None)
-        arrives = max((v.scheduled_arrival for v in views), default=None)
-        trip = Trip(
-            booking_id=booking_id,
+
+    def trip(key: tuple[uuid.UUID, int], rows: list[Any], departs: datetime) -> Trip:
+        booking = bookings[key[0]]
+        views = [_leg(r, events.get(r.flight_id, [])) for r in rows]
+        return Trip(
+            booking_id=key[0],
             pnr=booking.pnr,
-            journey=journey,
+            journey=key[1],
             booking_status=booking.status,
-            fare=_amount(fares[booking_id], booking.currency),
+            fare=_amount(fares[key[0]], booking.currency),
             departs=departs,
             legs=views,
             disrupted=any(v.events for v in views),
         )
-        (upcoming if arrives is not None and arrives > now else past).append(trip)
-    upcoming.sort(key=lambda t: (t.departs or now, t.pnr, t.journey))
-    past.sort(key=lambda t: (t.departs or now, t.pnr, t.journey), reverse=True)
-    return upcoming, past
+
+    return (
+        [trip(k, rows, d) for k, rows, d, _u in coming],
+        [trip(k, rows, d) for k, rows, d, _u in gone[:PAST_TRIPS]],
+        len(gone),
+    )
 
 
-def _leg(s: Segment, f: Flight, events: list[EventView]) -> Leg:
+def _leg(r: Any, events: list[EventView]) -> Leg:
     return Leg(
-        flight_id=f.id,
-        flight=f"{f.carrier} {f.number}",
-        date=f.operating_date,
-        origin=f.origin,
-        destination=f.destination,
-        scheduled_departure=f.scheduled_departure,
-        scheduled_arrival=f.scheduled_arrival,
-        flight_status=f.status,
-        segment_status=s.status,
-        cabin=s.cabin,
+        flight_id=r.flight_id,
+        flight=f"{r.carrier} {r.number}",
+        date=r.operating_date,
+        origin=r.origin,
+        destination=r.destination,
+        scheduled_departure=r.scheduled_departure,
+        scheduled_arrival=r.scheduled_arrival,
+        flight_status=r.flight_status,
+        segment_status=r.segment_status,
+        cabin=r.cabin,
         events=events,
     )
 
