@@ -150,3 +150,18 @@ def test_roles_and_the_audit_of_each_list(client: TestClient, app: FastAPI) -> N
     with unit_of_work(make_session_factory(app.state.engine)) as session:
         actions = set(session.scalars(select(AuditEntry.action)))
     assert {"entitlements.listed", "vouchers.listed", "messages.listed", "cases.listed", "feedback.listed"} <= actions
+
+
+def test_a_cursor_with_a_naive_instant_is_a_damaged_cursor(client: TestClient, app: FastAPI) -> None:
+    import base64
+    import json
+
+    _flights(app, 1, date(2026, 3, 1))
+    agent = _headers(app, Role.AGENT)
+    raw = json.dumps(["-occurred_at", "2026-03-01T08:00:00", str(uuid.uuid4())]).encode()
+    forged = base64.urlsafe_b64encode(raw).decode().rstrip("=")
+    response = client.get(
+        "/api/v1/interactions", params={"passenger_id": str(uuid.uuid4()), "cursor": forged}, headers=agent
+    )
+    assert response.status_code == 400
+    assert response.json()["problems"][0]["loc"] == ["query", "cursor"]

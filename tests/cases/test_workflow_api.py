@@ -116,3 +116,13 @@ def test_a_goodwill_voucher_within_the_agent_s_limit_once_per_key(client: TestCl
         client.post(url, json={"amount": "400.00", "currency": "USD", "reason": "wedding"}, headers=manager).status_code
         == 201
     )
+
+
+def test_a_report_window_without_an_offset_is_refused_not_guessed(client: TestClient, app: FastAPI) -> None:
+    supervisor = _headers(app, Role.SUPERVISOR)
+    naive = client.get(
+        "/api/v1/cases/sla-report", params={"since": "2020-01-01T00:00:00", "until": "2030-01-01T00:00:00"},
+        headers=supervisor,
+    )  # fmt: skip
+    assert naive.status_code == 422
+    assert "since" in naive.text

@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Header, Query, Request, Response
-from pydantic import BaseModel, Field
+from pydantic import AwareDatetime, BaseModel, Field
 from sqlalchemy import select
 
 from goodwill.api.deps import AgentDep, SessionDep, SupervisorDep
@@ -205,8 +205,8 @@ class SlaLineRead(BaseModel):
 def sla_report(
     session: SessionDep,
     _principal: SupervisorDep,
-    since: datetime,
-    until: datetime,
+    since: Annotated[AwareDatetime, Query(description="Cases opened from this instant (with its offset).")],
+    until: Annotated[AwareDatetime, Query(description="Up to this instant, exclusive.")],
     by: Annotated[str, Query(pattern="^(team|assignee)$")] = "team",
 ) -> list[SlaLineRead]:
     lines = workflow.sla_report(session, since=since, until=until, now=utc_now(), by=by)

@@ -30,6 +30,7 @@ from goodwill.bookings.models import Booking, BookingPassenger
 from goodwill.cases.models import Case, Interaction
 from goodwill.errors import InvalidInput
 from goodwill.flights.models import Flight, FlightEvent
+from goodwill.kit.time import require_aware
 from goodwill.listening.models import Feedback
 from goodwill.notifications.models import OutboundMessage
 from goodwill.recovery.models import Entitlement
@@ -69,7 +70,7 @@ def _decode(cursor: str, sort: str) -> list[str]:
 def _coerce(column: InstrumentedAttribute[Any], text: str) -> Any:
     kind = getattr(column.type, "impl", column.type).python_type  # a TypeDecorator: the type it stores
     if kind is datetime:
-        return datetime.fromisoformat(text)
+        return require_aware(datetime.fromisoformat(text), "cursor")  # a naive instant is a damaged cursor
     if kind is date:
         return date.fromisoformat(text)
     if kind is uuid.UUID:
