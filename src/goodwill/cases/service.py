@@ -72,7 +72,7 @@ def load_sla_policy(path: Path) -> sla.SlaPolicy:
         raise InvalidInput(f"{path}: {exc}") from exc
 
 
-def _event(
+def record_step(
     session: Session, case: Case, *, kind: str, at: datetime, actor: str, details: dict[str, Any], to: str | None = None
 ) -> None:
     session.add(
@@ -210,7 +210,7 @@ def note_inbound(
 ) -> bool:
     """Join a new message of the passenger to their open case: a CaseEvent, and the priority raised (with due
     times moved earlier, never later) when the new reasons warrant it. Returns whether the priority rose."""
-    _event(
+    record_step(
         session, case, kind="feedback_joined", at=now, actor=actor,
         details={"feedback_id": str(feedback_id), "reasons": reasons},
     )  # fmt: skip
@@ -222,7 +222,7 @@ def note_inbound(
         )  # fmt: skip
         return False
     due = sla.due_times(policy, priority=raised, tier=tier, opened_at=case.opened_at)
-    _event(
+    record_step(
         session, case, kind="priority_raised", at=now, actor=actor,
         details={"from": case.priority, "to": raised, "feedback_id": str(feedback_id)},
     )  # fmt: skip
@@ -321,7 +321,7 @@ def reply_to_case(
     session.flush()
     first = case.first_responded_at is None
     to = CaseStatus.OPEN.value if case.status == CaseStatus.NEW.value else None
-    _event(
+    record_step(
         session, case, kind="replied", at=now, actor=author, to=to,
         details={"interaction_id": str(interaction.id), "message_id": str(message.id), "first_response": first},
     )  # fmt: skip

@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 from goodwill.audit import service as audit
 from goodwill.cases.hours import BusinessHours
 from goodwill.cases.models import Case, CaseEvent, CaseStatus, Interaction, InteractionChannel
-from goodwill.cases.service import get_case
+from goodwill.cases.service import get_case, record_step
 from goodwill.errors import Conflict, InvalidInput, PermissionDenied
 from goodwill.kit.money import Money
 from goodwill.listening.models import Feedback
@@ -62,17 +62,8 @@ def _step(
     to: str | None = None,
     details: dict[str, Any] | None = None,
 ) -> None:
-    session.add(
-        CaseEvent(
-            case_id=case.id,
-            at=now,
-            kind=kind,
-            actor=actor,
-            from_status=case.status if to else None,
-            to_status=to,
-            details=details or {},
-        )
-    )
+    """The case's step (`cases.service.record_step`) and its audit entry."""
+    record_step(session, case, kind=kind, at=now, actor=actor, details=details or {}, to=to)
     audit.record(
         session,
         actor=actor,
