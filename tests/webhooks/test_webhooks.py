@@ -251,3 +251,16 @@ def test_a_detractor_and_the_case_it_opens_are_announced(session: Session) -> No
     assert heard.payload["nps"] == 3
     assert heard.payload["case_id"] == opened.payload["case_id"]
     assert opened.payload["origin"]["trigger"] == "feedback"
+
+
+def test_an_event_type_has_one_shape_wherever_it_comes_from(session: Session) -> None:
+    sub = webhooks.subscribe(
+        session, url="https://crm.example.com/hooks", events=["voucher.issued"], description=None, actor="a", now=NOW
+    )
+    _airline(session)  # vouchers issued in bulk by the disruption
+    _issue(session, _ana(session))  # and one by an agent
+    shapes = {
+        frozenset(p)
+        for p in session.scalars(select(WebhookDelivery.payload).where(WebhookDelivery.subscription_id == sub.id))
+    }
+    assert len(shapes) == 1

@@ -88,6 +88,39 @@ def record_step(
     )
 
 
+def opened_payload(
+    *,
+    case_id: uuid.UUID,
+    reference: str,
+    passenger_id: uuid.UUID | None,
+    type: str,
+    priority: str,
+    subject: str,
+    team: str | None,
+    flight_id: uuid.UUID | None,
+    first_response_due_at: datetime | None,
+    resolution_due_at: datetime | None,
+    origin: dict[str, Any],
+) -> tuple[str, dict[str, Any]]:
+    """The `case.opened` webhook event (key, payload): one shape wherever a case is opened."""
+    return (
+        f"case.opened:{case_id}",
+        {
+            "case_id": str(case_id),
+            "reference": reference,
+            "passenger_id": str(passenger_id) if passenger_id else None,
+            "type": type,
+            "priority": priority,
+            "subject": subject,
+            "team": team,
+            "flight_id": str(flight_id) if flight_id else None,
+            "first_response_due_at": first_response_due_at.isoformat() if first_response_due_at else None,
+            "resolution_due_at": resolution_due_at.isoformat() if resolution_due_at else None,
+            "origin": origin,
+        },
+    )
+
+
 def open_case(
     session: Session,
     *,
@@ -147,23 +180,18 @@ def open_case(
         session,
         event_type="case.opened",
         events=[
-            (
-                f"case.opened:{case.id}",
-                {
-                    "case_id": str(case.id),
-                    "reference": case.reference,
-                    "passenger_id": str(passenger_id) if passenger_id else None,
-                    "type": type,
-                    "priority": priority,
-                    "subject": case.subject,
-                    "team": team,
-                    "flight_id": str(flight_id) if flight_id else None,
-                    "first_response_due_at": case.first_response_due_at.isoformat()
-                    if case.first_response_due_at
-                    else None,
-                    "resolution_due_at": case.resolution_due_at.isoformat() if case.resolution_due_at else None,
-                    "origin": origin or {},
-                },
+            opened_payload(
+                case_id=case.id,
+                reference=case.reference,
+                passenger_id=passenger_id,
+                type=type,
+                priority=priority,
+                subject=case.subject,
+                team=team,
+                flight_id=flight_id,
+                first_response_due_at=case.first_response_due_at,
+                resolution_due_at=case.resolution_due_at,
+                origin=origin or {},
             )
         ],
         now=now,

@@ -59,6 +59,7 @@ from goodwill.recovery.settle import PAY, Entry, Granted, Owed, Settlement, is_p
 from goodwill.store.bulk import insert_rows, select_in, update_rows
 from goodwill.vouchers.ledger import new_code
 from goodwill.vouchers.models import LedgerEntry, Voucher
+from goodwill.vouchers.service import issued_payload
 from goodwill.webhooks import service as webhooks
 
 MINIMUM_CONNECTION_MINUTES = 45
@@ -688,19 +689,17 @@ def _apply_all(
                 session,
                 event_type="voucher.issued",
                 events=[
-                    (
-                        f"voucher.issued:{row[0]}",
-                        {
-                            "voucher_id": str(row[0]),
-                            "code": row[3],
-                            "passenger_id": str(row[4]),
-                            "kind": row[5],
-                            "amount_minor": row[7],
-                            "currency": row[6],
-                            "expires_at": row[9].isoformat(),
-                            "reason": row[10],
-                            "entitlement_id": str(row[11]),
-                        },
+                    issued_payload(
+                        voucher_id=row[0],
+                        code=row[3],
+                        passenger_id=row[4],
+                        kind=row[5],
+                        amount_minor=row[7],
+                        currency=row[6],
+                        expires_at=row[9],
+                        reason=row[10],
+                        entitlement_id=row[11],
+                        case_id=None,
                     )
                     for row in voucher_rows
                 ],
@@ -986,21 +985,18 @@ def _cases_all(
             session,
             event_type="case.opened",
             events=[
-                (
-                    f"case.opened:{row[0]}",
-                    {
-                        "case_id": str(row[0]),
-                        "reference": row[3],
-                        "passenger_id": str(row[4]),
-                        "type": row[5],
-                        "priority": row[6],
-                        "subject": row[8],
-                        "team": row[9],
-                        "flight_id": str(row[10]),
-                        "first_response_due_at": row[13].isoformat() if row[13] else None,
-                        "resolution_due_at": row[14].isoformat() if row[14] else None,
-                        "origin": row[15],
-                    },
+                case_service.opened_payload(
+                    case_id=row[0],
+                    reference=row[3],
+                    passenger_id=row[4],
+                    type=row[5],
+                    priority=row[6],
+                    subject=row[8],
+                    team=row[9],
+                    flight_id=row[10],
+                    first_response_due_at=row[13],
+                    resolution_due_at=row[14],
+                    origin=row[15],
                 )
                 for row in case_rows
             ],

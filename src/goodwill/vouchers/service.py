@@ -182,30 +182,52 @@ def issue_voucher(
     raise Conflict(f"no free voucher code after {CODE_ATTEMPTS} attempts")
 
 
+def issued_payload(
+    *,
+    voucher_id: uuid.UUID,
+    code: str,
+    passenger_id: uuid.UUID,
+    kind: str,
+    amount_minor: int,
+    currency: str,
+    expires_at: datetime | None,
+    reason: str,
+    entitlement_id: uuid.UUID | None,
+    case_id: uuid.UUID | None,
+) -> tuple[str, dict[str, Any]]:
+    """The `voucher.issued` webhook event (key, payload): one shape wherever a voucher is issued."""
+    return (
+        f"voucher.issued:{voucher_id}",
+        {
+            "voucher_id": str(voucher_id),
+            "code": code,
+            "passenger_id": str(passenger_id),
+            "kind": kind,
+            "amount_minor": amount_minor,
+            "currency": currency,
+            "expires_at": expires_at.isoformat() if expires_at else None,
+            "reason": reason,
+            "entitlement_id": str(entitlement_id) if entitlement_id else None,
+            "case_id": str(case_id) if case_id else None,
+        },
+    )
+
+
 def _announce(session: Session, voucher: Voucher, now: datetime) -> None:
     """`voucher.issued` to the subscriptions that listen (a replayed issue announces nothing again)."""
-    webhooks.emit(
-        session,
-        event_type="voucher.issued",
-        events=[
-            (
-                f"voucher.issued:{voucher.id}",
-                {
-                    "voucher_id": str(voucher.id),
-                    "code": voucher.code,
-                    "passenger_id": str(voucher.passenger_id),
-                    "kind": voucher.kind,
-                    "amount_minor": voucher.face_value_minor,
-                    "currency": voucher.currency,
-                    "expires_at": voucher.expires_at.isoformat() if voucher.expires_at else None,
-                    "reason": voucher.reason,
-                    "entitlement_id": str(voucher.entitlement_id) if voucher.entitlement_id else None,
-                    "case_id": str(voucher.case_id) if voucher.case_id else None,
-                },
-            )
-        ],
-        now=now,
+    event = issued_payload(
+        voucher_id=voucher.id,
+        code=voucher.code,
+        passenger_id=voucher.passenger_id,
+        kind=voucher.kind,
+        amount_minor=voucher.face_value_minor,
+        currency=voucher.currency,
+        expires_at=voucher.expires_at,
+        reason=voucher.reason,
+        entitlement_id=voucher.entitlement_id,
+        case_id=voucher.case_id,
     )
+    webhooks.emit(session, event_type="voucher.issued", events=[event], now=now)
 
 
 def top_up(
