@@ -56,6 +56,11 @@ def test_privacy_commands_export_erase_and_keep_free_text_for_a_period(tmp_path:
     exported = runner.invoke(app, ["--database-url", url, "privacy", "export", str(ana), "--out", str(out)])
     assert exported.exit_code == 0, exported.output
     assert json.loads(out.read_text(encoding="utf-8"))["tables"]["passengers"][0]["last_name"] == "López"
+    nowhere = runner.invoke(
+        app, ["--database-url", url, "privacy", "export", str(ana), "--out", str(tmp_path / "no" / "such" / "a.json")]
+    )
+    assert nowhere.exit_code != 0
+    assert "cannot be written" in nowhere.output
     dry = runner.invoke(app, ["--database-url", url, "privacy", "retention", "--days", "1", "--dry-run", "--json"])
     assert dry.exit_code == 0, dry.output
     assert json.loads(dry.output)["feedback"] == 2  # the example feedback with words, from 2013

@@ -264,3 +264,11 @@ def test_an_event_type_has_one_shape_wherever_it_comes_from(session: Session) ->
         for p in session.scalars(select(WebhookDelivery.payload).where(WebhookDelivery.subscription_id == sub.id))
     }
     assert len(shapes) == 1
+
+
+def test_an_unknown_delivery_status_is_refused_by_name(session: Session) -> None:
+    sub = webhooks.subscribe(
+        session, url="https://crm.example.com/hooks", events=["case.opened"], description=None, actor="a", now=NOW
+    )
+    with pytest.raises(InvalidInput, match="status: one of pending, delivered, failed"):
+        webhooks.deliveries(session, subscription_id=sub.id, status="lost")

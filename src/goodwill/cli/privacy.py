@@ -57,7 +57,10 @@ def export(
     if out is None:
         print_json(data)
         return
-    out.write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    try:
+        out.write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    except OSError as exc:
+        raise InvalidInput(f"{out}: cannot be written ({exc.strerror})") from exc
     console.print(
         f"wrote {sum(len(r) for r in data['tables'].values())} rows from {len(data['tables'])} tables to {out}"
     )

@@ -327,6 +327,8 @@ def deliveries(
 ) -> list[WebhookDelivery]:
     """A subscription's delivery log, newest first."""
     get_subscription(session, subscription_id)
+    if status is not None and status not in {s.value for s in DeliveryStatus}:
+        raise InvalidInput(f"status: one of {', '.join(s.value for s in DeliveryStatus)}, not {status!r}")
     query = select(WebhookDelivery).where(WebhookDelivery.subscription_id == subscription_id)
     if status is not None:
         query = query.where(WebhookDelivery.status == status)
