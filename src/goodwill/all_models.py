@@ -1,6 +1,6 @@
 """Imports every domain's models so the metadata (and Alembic) sees all tables."""
 
-from goodwill.access.models import ApiKey
+from goodwill.access.models import ApiKey, ConsoleSession, User
 from goodwill.audit.models import AuditEntry
 from goodwill.bookings.models import Bag, Booking, BookingPassenger, Segment
 from goodwill.cases.models import Case, CaseCounter, CaseEvent, Interaction
@@ -30,6 +30,7 @@ __all__ = [
     "CaseCounter",
     "CaseEvent",
     "Consent",
+    "ConsoleSession",
     "Entitlement",
     "Feedback",
     "Flight",
@@ -44,6 +45,7 @@ __all__ = [
     "PassengerMerge",
     "Segment",
     "SurveyInvitation",
+    "User",
     "Voucher",
     "WebhookDelivery",
     "WebhookSubscription",
