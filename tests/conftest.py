@@ -88,6 +88,18 @@ class Database:
         self.copies.append(name)
         return make_url(self.admin_url).set(database=name).render_as_string(False)
 
+    def copy(self, url: str) -> str:
+        """A fresh database holding what the database at `url` holds (which must have no open connections)."""
+        name = f"copy_{_worker()}_{uuid.uuid4().hex[:8]}"
+        source = make_url(url)
+        if self.backend == "sqlite":
+            path = self.tmp / f"{name}.db"
+            shutil.copyfile(str(source.database), path)
+            return f"sqlite:///{path}"
+        self._admin(f'CREATE DATABASE "{name}" TEMPLATE "{source.database}"')
+        self.copies.append(name)
+        return make_url(self.admin_url).set(database=name).render_as_string(False)
+
     def close(self) -> None:
         self.engine.dispose()
         if self.backend == "postgresql":

@@ -59,12 +59,14 @@ def test_openapi_document_is_served(client: TestClient) -> None:
     assert "bearer" in str(doc["components"]["securitySchemes"]).lower()
 
 
-def test_landing_page_shows_counts_without_personal_data(client: TestClient) -> None:
-    response = client.get("/")
-    assert response.status_code == 200
-    assert "Passengers" in response.text
-    assert "Passengers by tier" in response.text
-    assert client.get("/static/goodwill.css").status_code == 200
+def test_the_console_door_asks_for_sign_in_and_shows_nothing_stored(client: TestClient) -> None:
+    response = client.get("/", follow_redirects=False)
+    assert response.status_code == 303
+    assert response.headers["location"] == "/sign-in"
+    page = client.get("/sign-in")
+    assert page.status_code == 200
+    assert "Passengers" not in page.text
+    assert client.get("/static/console.css").status_code == 200
 
 
 class TestAuthentication:

@@ -17,15 +17,17 @@ from goodwill.kit.time import utc_now
 
 @dataclass(frozen=True)
 class Principal:
-    """Who is calling: the key's id and name, and its role."""
+    """Who is calling: an API key (`kind` "key": its id and name) or a person signed in to the console
+    (`kind` "user": their username), and the role."""
 
     key_id: str
     name: str
     role: Role
+    kind: str = "key"
 
     @property
     def actor(self) -> str:
-        return f"key:{self.name}"
+        return f"{self.kind}:{self.name}"
 
 
 def create_key(session: Session, *, name: str, role: Role, server_secret: str) -> tuple[ApiKey, str]:

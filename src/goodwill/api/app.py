@@ -1,4 +1,4 @@
-"""The ASGI application: API under /api/v1, the web console at /, health at /health."""
+"""The ASGI application: API under /api/v1, the web console at / (sign-in first), health at /health."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from goodwill import __version__
 from goodwill.api import errors, health, middleware
 from goodwill.config import Settings, get_settings
 from goodwill.store.db import make_engine, make_session_factory
-from goodwill.web import landing, surveys
+from goodwill.web import admin, cases, console, control_room, home, passengers, surveys, value, voice
 from goodwill.web.templating import STATIC_DIR
 
 API_PREFIX = "/api/v1"
@@ -43,8 +43,10 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
     app.include_router(health.router)
     for router in api_routers():
         app.include_router(router, prefix=API_PREFIX, responses=errors.ERROR_RESPONSES)
-    app.include_router(landing.router)
-    app.include_router(surveys.router)
+    console.install(app)
+    web = (console, home, passengers, cases, control_room, voice, value, admin, surveys)
+    for router in (module.router for module in web):
+        app.include_router(router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     return app
 
@@ -60,6 +62,7 @@ def api_routers() -> list[APIRouter]:
         passengers,
         recovery,
         surveys,
+        users,
         vouchers,
         webhooks,
     )
@@ -73,6 +76,7 @@ def api_routers() -> list[APIRouter]:
         passengers.router,
         recovery.router,
         surveys.router,
+        users.router,
         vouchers.router,
         webhooks.router,
     ]

@@ -98,6 +98,7 @@ def _register() -> None:
         serve,
         storm,
         surveys,
+        users,
         vouchers,
         webhooks,
     )
@@ -114,6 +115,7 @@ def _register() -> None:
     app.add_typer(recovery.app, name="recovery")
     app.add_typer(storm.app, name="storm")
     app.add_typer(surveys.app, name="surveys")
+    app.add_typer(users.app, name="users")
     app.add_typer(vouchers.app, name="vouchers")
     app.add_typer(webhooks.app, name="webhooks")
     demo.register(app)

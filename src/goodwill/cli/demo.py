@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 from datetime import date, datetime
 from typing import Annotated, Any
 
@@ -9,6 +10,8 @@ import typer
 from rich.progress import Progress, TaskID
 
 from goodwill.access import service as access
+from goodwill.access import users
+from goodwill.access.passwords import password_problem
 from goodwill.access.roles import Role
 from goodwill.audit import service as audit
 from goodwill.bookings import queries as bookings
@@ -178,9 +181,11 @@ def demo(
             entity_id=key.prefix,
             details={"role": Role.ADMIN.value},
         )
+    password = _demo_users(st)
     url = f"http://{host}:{port}"
     console.print(
         f"\n[bold]Goodwill demo[/bold] at {url}/  (API docs: {url}/docs)\n"
+        f"Sign in to the console as {', '.join(u for u, _, _ in DEMO_USERS)} with the password {password}\n"
         f"Admin API key (shown once; send it as `Authorization: Bearer …`, or paste it in the docs' Authorize):\n"
         f"{token}",
         highlight=False,
@@ -188,6 +193,32 @@ def demo(
     )
     if not no_serve:
         serve_app(ctx, host, port)
+
+
+# The demo's console users, one per role; their password is new on every `demo` run and printed.
+DEMO_USERS: tuple[tuple[str, str, Role], ...] = (
+    ("agent", "Ana Ortiz", Role.AGENT),
+    ("supervisor", "Sam Okafor", Role.SUPERVISOR),
+    ("manager", "Mei Lin", Role.MANAGER),
+    ("admin", "Alex Admin", Role.ADMIN),
+)
+
+
+def _demo_users(st: CliState) -> str:
+    """Create the demo's users (once) and give them all one fresh password, which is returned."""
+    password = secrets.token_urlsafe(9)
+    while any(password_problem(password, username=u) for u, _, _ in DEMO_USERS):
+        password = secrets.token_urlsafe(9)
+    with st.unit_of_work() as session:
+        known = {u.username for u in users.list_users(session)}
+        for username, name, role in DEMO_USERS:
+            if username in known:
+                users.update_user(session, username=username, actor="demo", password=password)
+            else:
+                users.create_user(
+                    session, username=username, name=name, role=role, password=password, team="care", actor="demo"
+                )
+    return password
 
 
 def register(root: typer.Typer) -> None:
