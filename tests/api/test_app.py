@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator
 
 import pytest
@@ -136,3 +137,13 @@ def test_requests_are_logged_by_route_template_with_a_request_id(
     assert event["status"] == 401
     assert event["request_id"] == "req-42"
     assert "ana@example.com" not in lines[-1]
+
+
+def test_the_api_docs_load_nothing_from_another_site(client: TestClient) -> None:
+    page = client.get("/docs")
+    assert page.status_code == 200
+    assert "swagger-ui-bundle.js" in page.text
+    assert "cdn." not in page.text
+    for url in re.findall(r'(?:src|href)="([^"]+)"', page.text):
+        assert url.startswith("/"), url
+        assert client.get(url).status_code == 200, url

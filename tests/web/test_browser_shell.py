@@ -63,3 +63,14 @@ def test_an_admin_changes_a_role_in_place_and_bad_input_shows_in_the_alert(
     tab.page.get_by_role("button", name="Add user").click()
     tab.page.locator("#user-maria").wait_for()
     tab.screenshot("users")
+
+
+def test_the_api_docs_render_from_this_site_alone(browser_page: BrowserPage) -> None:
+    tab = browser_page
+    foreign: list[str] = []
+    tab.page.on("request", lambda r: foreign.append(r.url) if not r.url.startswith(tab.base_url) else None)
+    tab.goto("/docs")
+    tab.page.get_by_role("button", name="Authorize").wait_for()
+    assert tab.page.locator(".information-container .title").inner_text().startswith("Goodwill")
+    assert foreign == []
+    tab.screenshot("api-docs")

@@ -7,7 +7,7 @@ from fastapi.staticfiles import StaticFiles
 from sqlalchemy import Engine
 
 from goodwill import __version__
-from goodwill.api import errors, health, middleware
+from goodwill.api import docs, errors, health, middleware
 from goodwill.config import Settings, get_settings
 from goodwill.store.db import make_engine, make_session_factory
 from goodwill.web import admin, cases, console, control_room, home, passengers, surveys, value, voice
@@ -31,7 +31,7 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
         version=__version__,
         description=DESCRIPTION,
         openapi_url=f"{API_PREFIX}/openapi.json",
-        docs_url="/docs",
+        docs_url=None,  # served by api.docs from vendored files, not a CDN
         redoc_url=None,
     )
     app.state.engine = engine
@@ -41,6 +41,7 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
     errors.install(app)
     middleware.install(app)
     app.include_router(health.router)
+    app.include_router(docs.router)
     for router in api_routers():
         app.include_router(router, prefix=API_PREFIX, responses=errors.ERROR_RESPONSES)
     console.install(app)
