@@ -115,6 +115,35 @@ def test_a_bad_cursor_or_sort_is_a_400_naming_the_parameter(client: TestClient, 
     assert wrong.json()["problems"][0]["loc"] == ["query", "sort"]
 
 
+@pytest.mark.parametrize(
+    ("url", "name", "allowed"),
+    [
+        ("/api/v1/flights", "status", "cancelled"),
+        ("/api/v1/flight-events", "type", "cancellation"),
+        ("/api/v1/feedback", "channel", "survey"),
+        ("/api/v1/feedback", "sentiment", "negative"),
+        ("/api/v1/cases", "status", "waiting_on_passenger"),
+        ("/api/v1/cases", "priority", "urgent"),
+        ("/api/v1/cases", "type", "baggage"),
+        ("/api/v1/entitlements", "kind", "compensation"),
+        ("/api/v1/entitlements", "status", "withdrawn"),
+        ("/api/v1/vouchers", "kind", "credit"),
+        ("/api/v1/messages", "status", "suppressed"),
+    ],
+)
+def test_an_unknown_status_or_type_is_refused_naming_the_parameter_and_the_values(
+    client: TestClient, app: FastAPI, url: str, name: str, allowed: str
+) -> None:
+    supervisor = _headers(app, Role.SUPERVISOR)
+    bad = client.get(url, params={name: "bogus"}, headers=supervisor)
+    assert bad.status_code == 422, bad.text
+    problem = bad.json()["problems"][0]
+    assert problem["loc"] == ["query", name]
+    assert f"'{allowed}'" in problem["msg"]  # the values allowed are listed
+    good = client.get(url, params={name: allowed}, headers=supervisor)
+    assert good.status_code == 200, good.text
+
+
 def test_the_timeline_list_needs_a_passenger_or_case_and_pages_by_time(client: TestClient, app: FastAPI) -> None:
     _flights(app, 1, date(2026, 3, 1))
     from goodwill.customers.models import PassengerIdentity

@@ -5,7 +5,9 @@
   are neither skipped nor repeated.
 - **Sorting**: `sort` names one of the resource's sort keys, `-` in front for descending. Every key ends with
   the record id (ids are time-ordered), so the order is total.
-- **Filters**: query parameters named after fields; each filters on an indexed column or narrows one.
+- **Filters**: query parameters named after fields; each is served by an index holding its rows in the list's
+  order (ADR 0018; `bench.plans` checks every one). A filter on a closed vocabulary (a status, a type, a kind) is
+  typed by it: an unknown value is a 422 naming the parameter and the values allowed, never an empty page.
 - One error body (`api.errors`): a bad cursor or sort key is a 400 naming the parameter.
 """
 
@@ -17,7 +19,7 @@ import json
 import uuid
 from collections.abc import Callable, Sequence
 from datetime import date, datetime
-from typing import Annotated, Any, Generic, TypeVar
+from typing import Annotated, Any, Generic, Literal, TypeVar
 
 from fastapi import APIRouter, Query
 from pydantic import BaseModel, ConfigDict, Field
@@ -27,20 +29,24 @@ from sqlalchemy.orm import InstrumentedAttribute, Session
 from goodwill.api.deps import AgentDep, SessionDep, SupervisorDep
 from goodwill.audit import service as audit
 from goodwill.bookings.models import Booking, BookingPassenger
-from goodwill.cases.models import Case, Interaction
+from goodwill.cases.models import Case, CasePriority, CaseStatus, CaseType, Interaction
 from goodwill.errors import InvalidInput
-from goodwill.flights.models import Flight, FlightEvent
+from goodwill.flights.models import EventType, Flight, FlightEvent, FlightStatus
 from goodwill.kit.time import require_aware
-from goodwill.listening.models import Feedback
-from goodwill.notifications.models import OutboundMessage
-from goodwill.recovery.models import Entitlement
-from goodwill.vouchers.models import Voucher
+from goodwill.listening.models import Feedback, FeedbackChannel
+from goodwill.notifications.models import MessageStatus, OutboundMessage
+from goodwill.recovery.models import Entitlement, EntitlementKind
+from goodwill.vouchers.models import Voucher, VoucherKind
 
 router = APIRouter(tags=["collections"])
 
 T = TypeVar("T")
 Limit = Annotated[int, Query(ge=1, le=200, description="Items per page")]
 Cursor = Annotated[str | None, Query(description="The next_cursor of the previous page")]
+# Filters on a closed vocabulary are typed by it: an unknown value is a 422 naming the parameter and the values
+# allowed (never an empty page that looks like "none found").
+Sentiment = Literal["negative", "neutral", "positive"]  # listening.taxonomy.SENTIMENTS
+EntitlementStatus = Literal["granted", "withdrawn"]
 
 
 class Page(BaseModel, Generic[T]):
@@ -185,7 +191,7 @@ def list_flights(
     origin: Annotated[str | None, Query(min_length=3, max_length=3)] = None,
     carrier: str | None = None,
     number: str | None = None,
-    status: str | None = None,
+    status: FlightStatus | None = None,
     sort: Annotated[str, Query(description="operating_date or created, - for descending")] = "operating_date",
     limit: Limit = 50,
     cursor: Cursor = None,
@@ -200,7 +206,7 @@ def list_flights(
     if number is not None:
         query = query.where(Flight.number == number)
     if status is not None:
-        query = query.where(Flight.status == status)
+        query = query.where(Flight.status == status.value)
     return _page(
         session,
         query,
@@ -241,7 +247,7 @@ def list_flight_events(
     session: SessionDep,
     principal: AgentDep,
     flight_id: uuid.UUID | None = None,
-    type: str | None = None,
+    type: EventType | None = None,
     sort: Annotated[str, Query(description="created, - for descending")] = "-created",
     limit: Limit = 50,
     cursor: Cursor = None,
@@ -250,7 +256,7 @@ def list_flight_events(
     if flight_id is not None:
         query = query.where(FlightEvent.flight_id == flight_id)
     if type is not None:
-        query = query.where(FlightEvent.type == type)
+        query = query.where(FlightEvent.type == type.value)
     return _page(
         session,
         query,
@@ -338,8 +344,8 @@ def list_feedback(
     principal: AgentDep,
     passenger_id: uuid.UUID | None = None,
     flight_id: uuid.UUID | None = None,
-    channel: str | None = None,
-    sentiment: str | None = None,
+    channel: FeedbackChannel | None = None,
+    sentiment: Sentiment | None = None,
     is_spam: bool | None = None,
     sort: Annotated[str, Query(description="created, - for descending")] = "-created",
     limit: Limit = 50,
@@ -349,7 +355,7 @@ def list_feedback(
     for column, value in (
         (Feedback.passenger_id, passenger_id),
         (Feedback.flight_id, flight_id),
-        (Feedback.channel, channel),
+        (Feedback.channel, channel and channel.value),
         (Feedback.sentiment, sentiment),
         (Feedback.is_spam, is_spam),
     ):
@@ -392,24 +398,24 @@ class CaseItem(_Read):
 def list_cases(
     session: SessionDep,
     principal: AgentDep,
-    status: str | None = None,
-    priority: str | None = None,
+    status: CaseStatus | None = None,
+    priority: CasePriority | None = None,
     team: str | None = None,
     assignee: str | None = None,
     passenger_id: uuid.UUID | None = None,
-    type: str | None = None,
+    type: CaseType | None = None,
     sort: Annotated[str, Query(description="created, - for descending")] = "-created",
     limit: Limit = 50,
     cursor: Cursor = None,
 ) -> Page[CaseItem]:
     query = select(Case)
     for column, value in (
-        (Case.status, status),
-        (Case.priority, priority),
+        (Case.status, status and status.value),
+        (Case.priority, priority and priority.value),
         (Case.team, team),
         (Case.assignee, assignee),
         (Case.passenger_id, passenger_id),
-        (Case.type, type),
+        (Case.type, type and type.value),
     ):
         if value is not None:
             query = query.where(column == value)
@@ -513,8 +519,8 @@ def list_entitlements(
     flight_id: uuid.UUID | None = None,
     passenger_id: uuid.UUID | None = None,
     regime: str | None = None,
-    kind: str | None = None,
-    status: str | None = None,
+    kind: EntitlementKind | None = None,
+    status: EntitlementStatus | None = None,
     sort: Annotated[str, Query(description="created, - for descending")] = "-created",
     limit: Limit = 50,
     cursor: Cursor = None,
@@ -524,7 +530,7 @@ def list_entitlements(
         (Entitlement.flight_id, flight_id),
         (Entitlement.passenger_id, passenger_id),
         (Entitlement.regime, regime),
-        (Entitlement.kind, kind),
+        (Entitlement.kind, kind and kind.value),
         (Entitlement.status, status),
     ):
         if value is not None:
@@ -574,13 +580,17 @@ def list_vouchers(
     principal: SupervisorDep,
     passenger_id: uuid.UUID | None = None,
     case_id: uuid.UUID | None = None,
-    kind: str | None = None,
+    kind: VoucherKind | None = None,
     sort: Annotated[str, Query(description="created, - for descending")] = "-created",
     limit: Limit = 50,
     cursor: Cursor = None,
 ) -> Page[VoucherItem]:
     query = select(Voucher)
-    for column, value in ((Voucher.passenger_id, passenger_id), (Voucher.case_id, case_id), (Voucher.kind, kind)):
+    for column, value in (
+        (Voucher.passenger_id, passenger_id),
+        (Voucher.case_id, case_id),
+        (Voucher.kind, kind and kind.value),
+    ):
         if value is not None:
             query = query.where(column == value)
     return _page(
@@ -618,7 +628,7 @@ class MessageItem(_Read):
 def list_messages(
     session: SessionDep,
     principal: SupervisorDep,
-    status: str | None = None,
+    status: MessageStatus | None = None,
     passenger_id: uuid.UUID | None = None,
     flight_event_id: uuid.UUID | None = None,
     kind: str | None = None,
@@ -628,7 +638,7 @@ def list_messages(
 ) -> Page[MessageItem]:
     query = select(OutboundMessage)
     for column, value in (
-        (OutboundMessage.status, status),
+        (OutboundMessage.status, status and status.value),
         (OutboundMessage.passenger_id, passenger_id),
         (OutboundMessage.flight_event_id, flight_event_id),
         (OutboundMessage.kind, kind),
