@@ -50,8 +50,8 @@ def _flights(app: FastAPI, count: int, day: date, first: int = 100) -> None:
             )
 
 
-def _walk(client: TestClient, url: str, headers: dict[str, str], **params: object) -> list[dict[str, object]]:
-    seen: list[dict[str, object]] = []
+def _walk(client: TestClient, url: str, headers: dict[str, str], **params: str | int) -> list[dict[str, str]]:
+    seen: list[dict[str, str]] = []
     cursor = None
     for _page in range(100):
         query = {**params, **({"cursor": cursor} if cursor else {})}
