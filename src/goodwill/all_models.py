@@ -8,7 +8,7 @@ from goodwill.customers.models import Consent, Passenger, PassengerIdentity, Pas
 from goodwill.flights.models import Airport, Carrier, Flight, FlightEvent
 from goodwill.imports.models import ImportRun
 from goodwill.listening.models import Feedback
-from goodwill.notifications.models import OutboundMessage
+from goodwill.notifications.models import AddressBounce, OutboundMessage
 from goodwill.recovery.models import Entitlement
 from goodwill.store.base import Base
 from goodwill.store.queue import Job
@@ -19,6 +19,7 @@ from goodwill.webhooks.models import WebhookDelivery, WebhookSubscription
 metadata = Base.metadata
 
 __all__ = [
+    "AddressBounce",
     "Airport",
     "ApiKey",
     "AuditEntry",

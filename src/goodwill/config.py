@@ -32,6 +32,19 @@ class Settings(BaseSettings):
     listening_language_mode: Literal["fast", "accurate"] = "fast"
     # The SLA policy file (TOML or JSON: targets, tier factors, business hours); unset: the defaults, round the clock.
     sla_policy: Path | None = None
+    # Messages to passengers (docs/MESSAGES.md). "console": stored as delivered, nothing leaves (the demo);
+    # "live": email by SMTP, SMS and push by a signed POST to the airline's provider.
+    message_transport: Literal["console", "live"] = "console"
+    smtp_host: str = "127.0.0.1"
+    smtp_port: int = 25
+    smtp_username: str | None = None
+    smtp_password: SecretStr | None = None
+    smtp_starttls: bool = False
+    mail_from: str = "care@goodwill.example"
+    # Replies come back to reply+<token>@<reply_domain> (default: the domain of mail_from).
+    reply_domain: str | None = None
+    sms_provider_url: str | None = None
+    push_provider_url: str | None = None
 
     @model_validator(mode="after")
     def _enforce_production_safety(self) -> Settings:

@@ -92,6 +92,7 @@ def _register() -> None:
         imports,
         listening,
         listening_loop,
+        notifications,
         passengers,
         privacy,
         recovery,
@@ -119,6 +120,7 @@ def _register() -> None:
     app.add_typer(vouchers.app, name="vouchers")
     app.add_typer(webhooks.app, name="webhooks")
     demo.register(app)
+    notifications.register(app)
     serve.register(app)
 
 

@@ -45,3 +45,21 @@ class OutboundMessage(RecordMixin, Base):
     idempotency_key: Mapped[str] = mapped_column(String(200), unique=True)
 
     __table_args__ = (Index("ix_outbound_messages_status_next", "status", "next_attempt_at"),)
+
+
+class AddressBounce(RecordMixin, Base):
+    """An address that bounced (an SMTP 5xx, a provider's "unknown number"): not used again while it stands.
+
+    It points at the passenger's identity rather than copying the address, so erasing the identity erases it,
+    and a merge of two passenger records carries it along with the identity.
+    """
+
+    __tablename__ = "address_bounces"
+
+    identity_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("passenger_identities.id", ondelete="CASCADE"), unique=True
+    )
+    channel: Mapped[str] = mapped_column(String(10))
+    reason: Mapped[str] = mapped_column(String(200))
+    message_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("outbound_messages.id", ondelete="SET NULL"))
+    bounced_at: Mapped[datetime] = mapped_column(UTCDateTime())
