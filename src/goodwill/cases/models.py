@@ -104,7 +104,11 @@ class Case(RecordMixin, Base):
     origin: Mapped[dict[str, Any]] = mapped_column(JSONType, default=dict)
     dedupe_key: Mapped[str | None] = mapped_column(String(120), unique=True)
 
-    __table_args__ = (Index("ix_cases_status_priority", "status", "priority"),)
+    __table_args__ = (
+        Index("ix_cases_status_priority", "status", "priority"),
+        # A list filter's index holds its rows in the list's order (api/lists.py, ADR 0018).
+        *(Index(f"ix_cases_{c}_id", c, "id") for c in ("status", "priority", "team", "assignee", "type")),
+    )
 
 
 class CaseEvent(RecordMixin, Base):

@@ -95,6 +95,9 @@ class Flight(RecordMixin, Base):
     __table_args__ = (
         UniqueConstraint("carrier", "number", "operating_date"),
         Index("ix_flights_operating_date_origin", "operating_date", "origin"),
+        # A list filter's index holds its rows in each sort key's order (api/lists.py, ADR 0018).
+        *(Index(f"ix_flights_{c}_id", c, "id") for c in ("carrier", "number", "origin", "status")),
+        *(Index(f"ix_flights_{c}_date", c, "operating_date", "id") for c in ("carrier", "number", "origin", "status")),
     )
 
 
@@ -125,4 +128,4 @@ class FlightEvent(RecordMixin, Base):
     note: Mapped[str | None] = mapped_column(Text)
     details: Mapped[dict[str, Any]] = mapped_column(JSONType, default=dict)
 
-    __table_args__ = (UniqueConstraint("external_id"),)
+    __table_args__ = (UniqueConstraint("external_id"), Index("ix_flight_events_type_id", "type", "id"))

@@ -60,6 +60,8 @@ class Feedback(RecordMixin, Base):
     __table_args__ = (
         UniqueConstraint("channel", "external_id"),
         Index("ix_feedback_received_at", "received_at"),
+        # A list filter's index holds its rows in the list's order (api/lists.py, ADR 0018).
+        *(Index(f"ix_feedback_{c}_id", c, "id") for c in ("channel", "sentiment", "is_spam")),
     )
 
 

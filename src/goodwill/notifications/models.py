@@ -44,7 +44,11 @@ class OutboundMessage(RecordMixin, Base):
     provider_message_id: Mapped[str | None] = mapped_column(String(120))
     idempotency_key: Mapped[str] = mapped_column(String(200), unique=True)
 
-    __table_args__ = (Index("ix_outbound_messages_status_next", "status", "next_attempt_at"),)
+    __table_args__ = (
+        Index("ix_outbound_messages_status_next", "status", "next_attempt_at"),
+        # A list filter's index holds its rows in the list's order (api/lists.py, ADR 0018).
+        *(Index(f"ix_outbound_messages_{c}_id", c, "id") for c in ("status", "kind", "flight_event_id")),
+    )
 
 
 class AddressBounce(RecordMixin, Base):

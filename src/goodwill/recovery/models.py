@@ -43,4 +43,8 @@ class Entitlement(RecordMixin, Base):
     decided_at: Mapped[datetime] = mapped_column(UTCDateTime())
     idempotency_key: Mapped[str] = mapped_column(String(200), unique=True)
 
-    __table_args__ = (Index("ix_entitlements_regime_kind", "regime", "kind"),)
+    __table_args__ = (
+        Index("ix_entitlements_regime_kind", "regime", "kind"),
+        # A list filter's index holds its rows in the list's order (api/lists.py, ADR 0018).
+        *(Index(f"ix_entitlements_{c}_id", c, "id") for c in ("regime", "kind", "status")),
+    )

@@ -13,7 +13,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import BigInteger, ForeignKey, String, Text, event, inspect
+from sqlalchemy import BigInteger, ForeignKey, Index, String, Text, event, inspect
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from goodwill.kit.ids import new_id
@@ -53,6 +53,9 @@ class Voucher(RecordMixin, Base):
     reason: Mapped[str] = mapped_column(String(200))
     entitlement_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("entitlements.id"))
     case_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("cases.id"))
+
+    # A list filter's index holds its rows in the list's order (api/lists.py, ADR 0018).
+    __table_args__ = tuple(Index(f"ix_vouchers_{c}_id", c, "id") for c in ("case_id", "kind"))
 
 
 class LedgerEntry(Base):
