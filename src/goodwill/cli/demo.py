@@ -20,9 +20,12 @@ from goodwill.cli.output import console, print_json, progress, table_rows
 from goodwill.cli.serve import serve_app
 from goodwill.customers.value import refresh_value
 from goodwill.demo import service as demo_airline
+from goodwill.demo import storm
 from goodwill.demo.generator import FIRST_DAY, LAST_DAY
 from goodwill.errors import RuleViolation
+from goodwill.kit.time import utc_now
 from goodwill.migrations import runner
+from goodwill.recovery import catalogue, overview
 
 STAGES = {"flights": "Flights", "passengers": "Passengers", "bookings": "Booking rows"}
 
@@ -153,8 +156,13 @@ def demo(
     host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
     no_serve: Annotated[bool, typer.Option("--no-serve", help="Prepare the database and key, then stop.")] = False,
+    no_storm: Annotated[
+        bool,
+        typer.Option("--no-storm", help="Leave the blizzard for the control room's replay button, to watch it unfold."),
+    ] = False,
 ) -> None:
-    """Run the demo: migrate, seed the demo airline once, create an admin API key, and serve.
+    """Run the demo: migrate, seed the demo airline once, replay the 8-9 February 2013 blizzard over it once,
+    create an admin API key and the console's users, and serve.
 
     Example:
 
@@ -169,6 +177,8 @@ def demo(
     else:
         report = _seed(st, seed=seed, passengers=passengers, start=FIRST_DAY, end=LAST_DAY, show_progress=True)
         _print_summary(report)
+    if not no_storm:
+        _replay_blizzard(st)
     with st.unit_of_work() as session:
         key, token = access.create_key(
             session, name="demo admin", role=Role.ADMIN, server_secret=st.settings.secret_key.get_secret_value()
@@ -185,6 +195,7 @@ def demo(
     url = f"http://{host}:{port}"
     console.print(
         f"\n[bold]Goodwill demo[/bold] at {url}/  (API docs: {url}/docs)\n"
+        f"Console: {url}/sign-in  (the storm's control room: {url}/control-room, as supervisor)\n"
         f"Sign in to the console as {', '.join(u for u, _, _ in DEMO_USERS)} with the password {password}\n"
         f"Admin API key (shown once; send it as `Authorization: Bearer …`, or paste it in the docs' Authorize):\n"
         f"{token}",
@@ -193,6 +204,36 @@ def demo(
     )
     if not no_serve:
         serve_app(ctx, host, port)
+
+
+BLIZZARD_IDS = "nyc-blizzard-2013:"  # how the blizzard's flight events are named (demo.storm)
+
+
+def _replay_blizzard(st: CliState) -> None:
+    """Replay the blizzard of 8-9 February 2013 over the demo airline, unless it was replayed already (its events
+    are recorded). A replay cut short is finished by `goodwill storm replay`, which pays nobody twice."""
+    with st.unit_of_work() as session:
+        if overview.events_recorded(session, external_prefix=BLIZZARD_IDS) > 0:
+            console.print("The blizzard of 8-9 February 2013 is already in the database: not replaying it.")
+            return
+        if not overview.has_days(session, storm.BLIZZARD_DAYS):
+            console.print("The schedule has no flights on 8-9 February 2013: no storm to replay.")
+            return
+    events = storm.blizzard_events()
+    with progress(enabled=True) as bar:
+        task = bar.add_task("Blizzard of 8-9 February 2013", total=len(events))
+        report = storm.replay(
+            st.unit_of_work,
+            events,
+            policies=catalogue.policies(),
+            now=utc_now,
+            progress=lambda n: bar.update(task, completed=n),
+            batch=50,
+        )
+    console.print(
+        f"The blizzard: {report.events:,} flight events, {report.passengers:,} passengers settled, "
+        f"{report.messages:,} messages queued, {report.cases:,} cases opened."
+    )
 
 
 # The demo's console users, one per role; their password is new on every `demo` run and printed.

@@ -281,3 +281,9 @@ def recent_cases(session: Session, *, limit: int = 10) -> list[CaseRow]:
 def has_days(session: Session, days: tuple[Any, ...]) -> bool:
     """Whether the stored schedule holds flights on any of `days` (the demo's storm needs them)."""
     return session.scalar(select(Flight.id).where(Flight.operating_date.in_(days)).limit(1)) is not None
+
+
+def events_recorded(session: Session, *, external_prefix: str) -> int:
+    """How many flight events carry an integrator id starting with `external_prefix` (a storm's, say)."""
+    query = select(func.count()).where(FlightEvent.external_id.startswith(external_prefix, autoescape=True))
+    return int(session.scalar(query) or 0)

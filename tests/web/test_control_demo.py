@@ -1,0 +1,52 @@
+"""`goodwill demo` opens on the console with the blizzard already replayed over the demo airline, once."""
+
+from __future__ import annotations
+
+from sqlalchemy import func, select
+from typer.testing import CliRunner
+
+from goodwill.cli import app
+from goodwill.cli.demo import BLIZZARD_IDS
+from goodwill.demo import storm
+from goodwill.recovery.models import Entitlement
+from goodwill.store.db import make_engine, make_session_factory, unit_of_work
+from tests.conftest import Database
+
+runner = CliRunner()
+
+
+def entitlements(url: str) -> int:
+    engine = make_engine(url)
+    try:
+        with unit_of_work(make_session_factory(engine)) as session:
+            return int(session.scalar(select(func.count()).select_from(Entitlement)) or 0)
+    finally:
+        engine.dispose()
+
+
+def test_the_demo_replays_the_blizzard_once_and_prints_the_console(database: Database, seeded_template: str) -> None:
+    url = database.copy(seeded_template)
+    first = runner.invoke(app, ["--database-url", url, "demo", "--no-serve"])
+    assert first.exit_code == 0, first.output
+    assert "The blizzard: 159 flight events" in first.stdout
+    assert "http://127.0.0.1:8000/sign-in" in first.stdout
+    assert "http://127.0.0.1:8000/control-room" in first.stdout
+    assert "with the password" in first.stdout
+    settled = entitlements(url)
+    assert settled > 0
+    again = runner.invoke(app, ["--database-url", url, "demo", "--no-serve"])
+    assert again.exit_code == 0, again.output
+    assert "already in the database: not replaying it" in again.stdout
+    assert entitlements(url) == settled
+
+
+def test_no_storm_leaves_it_for_the_replay_button(database: Database, seeded_template: str) -> None:
+    url = database.copy(seeded_template)
+    result = runner.invoke(app, ["--database-url", url, "demo", "--no-serve", "--no-storm"])
+    assert result.exit_code == 0, result.output
+    assert "The blizzard" not in result.stdout
+    assert entitlements(url) == 0
+
+
+def test_the_blizzard_events_are_named_as_the_demo_looks_for_them() -> None:
+    assert all(e.external_id.startswith(BLIZZARD_IDS) for e in storm.blizzard_events())
