@@ -235,3 +235,47 @@ def listening(
     rows.append(("floor (normalise)", f"{result['floor']['messages_per_second']:,}/s"))
     rows += [(f"step {name}", f"{figures['messages_per_second']:,}/s") for name, figures in result["steps"].items()]
     table_rows(rows)
+
+
+@app.command("console")
+def console_pages(
+    passengers: Annotated[
+        int, typer.Option("--passengers", min=1_000, max=1_000_000, help="Passengers of the demo airline.")
+    ] = 5_000,
+    samples: Annotated[int, typer.Option("--samples", min=5, help="Timed requests of each page.")] = 30,
+    seed_: Annotated[int, typer.Option("--seed", help="Seed of the demo airline.")] = 42,
+    database: Annotated[
+        Path | None,
+        typer.Option("--database", help="Keep the demo database (seeded, storm replayed) in this file and reuse it."),
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """Time every console page (the navigation's, a passenger's 360, a case) on the demo airline with the 2013
+    blizzard replayed, p50/p95 per page against the floor (/health and a static file in the same run).
+
+    Example:
+
+        goodwill bench console --passengers 5000 --database /tmp/console.db --json
+    """
+    import tempfile
+
+    from goodwill.bench import console as bench_console
+
+    def note(text: str) -> None:
+        typer.echo(text, err=True)
+
+    with tempfile.TemporaryDirectory(prefix="goodwill-bench-console-") as workdir:
+        url = f"sqlite:///{database}" if database else bench_console.default_database(Path(workdir))
+        result = bench_console.run(url=url, passengers=passengers, seed=seed_, samples=samples, note=note)
+    if as_json:
+        print_json(result)
+        return
+    rows: list[tuple[str, object]] = [
+        ("floor /health", f"p50 {result['floor']['health']['p50_ms']} ms"),
+        ("floor static file", f"p50 {result['floor']['static_file']['p50_ms']} ms"),
+    ]
+    rows += [
+        (path, f"p50 {m['p50_ms']} ms, p95 {m['p95_ms']} ms ({m['status']})") for path, m in result["pages"].items()
+    ]
+    rows.append(("all under 300 ms", result["all_under_budget"]))
+    table_rows(rows)
