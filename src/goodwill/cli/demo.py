@@ -20,7 +20,7 @@ from goodwill.cli.output import console, print_json, progress, table_rows
 from goodwill.cli.serve import serve_app
 from goodwill.customers.value import refresh_value
 from goodwill.demo import service as demo_airline
-from goodwill.demo import storm
+from goodwill.demo import storm, voices
 from goodwill.demo.generator import FIRST_DAY, LAST_DAY
 from goodwill.errors import RuleViolation
 from goodwill.kit.time import utc_now
@@ -179,6 +179,7 @@ def demo(
         _print_summary(report)
     if not no_storm:
         _replay_blizzard(st)
+    _add_voices(st, seed=seed)
     with st.unit_of_work() as session:
         key, token = access.create_key(
             session, name="demo admin", role=Role.ADMIN, server_secret=st.settings.secret_key.get_secret_value()
@@ -233,6 +234,18 @@ def _replay_blizzard(st: CliState) -> None:
     console.print(
         f"The blizzard: {report.events:,} flight events, {report.passengers:,} passengers settled, "
         f"{report.messages:,} messages queued, {report.cases:,} cases opened."
+    )
+
+
+def _add_voices(st: CliState, *, seed: int) -> None:
+    """Post-flight survey answers around the storm, analysed, with the spikes they make (once)."""
+    with st.unit_of_work() as session:
+        if voices.already_there(session):
+            return
+        console.print("Passengers answer the post-flight survey (analysed with the shipped model)…")
+        report = voices.add_voices(session, seed=seed, now=utc_now())
+    console.print(
+        f"Voices: {report.answers:,} survey answers, {report.with_words:,} with words, {report.spikes} spike alerts."
     )
 
 

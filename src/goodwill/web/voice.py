@@ -15,6 +15,7 @@ from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
+from sqlalchemy.orm import Session
 
 from goodwill.api.deps import SessionDep
 from goodwill.listening import alerting
@@ -64,32 +65,32 @@ def _by_period(rows: list[TrendRow]) -> dict[str, TrendRow]:
     return {r.period: r for r in rows}
 
 
-def places(session: Any, group: Grouping, since: datetime) -> list[Place]:
-    """Routes or stations over the window: NPS answers, negative messages, topics, a verbatim; the most negative
-    first, then the lowest NPS."""
+def places(figures: list[voices.RouteFigures], group: Grouping) -> list[Place]:
+    """Routes or stations over the window: NPS answers, negative messages, topics; the most negative first, then
+    the lowest NPS. A station sums the routes that leave or reach it."""
     found: dict[str, Place] = {}
+    for route in figures:
+        names = (
+            [f"{route.origin}-{route.destination}"]
+            if group is Grouping.ROUTE
+            else sorted({route.origin, route.destination})
+        )
+        for name in names:
+            p = found.setdefault(name, Place(name))
+            p.answers += route.answers
+            p.promoters += route.promoters
+            p.detractors += route.detractors
+            p.negative += route.negative
+            for topic, n in route.topics.items():
+                p.topics[topic] = p.topics.get(topic, 0) + n
+    return sorted(found.values(), key=lambda p: (-p.negative, p.nps if p.nps is not None else 101, p.name))[:PLACES]
 
-    def place(name: str) -> Place:
-        if name not in found:
-            found[name] = Place(name)
-        return found[name]
 
-    for r in trends(session, metric=Metric.NPS, by=Period.WEEK, group=group, since=since, verbatims=1):
-        p = place(r.group)
-        p.answers += r.count
-        p.promoters += int(r.figures["promoters"])
-        p.detractors += int(r.figures["detractors"])
-    for r in trends(session, metric=Metric.SENTIMENT, by=Period.WEEK, group=group, since=since, verbatims=2):
-        if r.key == "negative":
-            p = place(r.group)
-            p.negative += r.count
-            p.verbatims = (r.verbatims + p.verbatims)[:2]  # rows come oldest week first: the newest words lead
-    for r in trends(session, metric=Metric.TOPICS, by=Period.WEEK, group=group, since=since, verbatims=0):
-        p = place(r.group)
-        if r.key is not None:
-            p.topics[r.key] = p.topics.get(r.key, 0) + r.count
-    ranked = sorted(found.values(), key=lambda p: (-p.negative, p.nps if p.nps is not None else 101, p.name))
-    return ranked[:PLACES]
+def _with_words(session: Session, shown: list[Place], scope: str, since: datetime) -> list[Place]:
+    words = voices.negative_words(session, scope=scope, names={p.name for p in shown}, since=since)
+    for p in shown:
+        p.verbatims = [{"id": i} for i in words.get(p.name, [])]
+    return shown
 
 
 def messages(n: float) -> str:
@@ -136,8 +137,9 @@ def voice(request: Request, session: SessionDep, me: ManagerPage) -> HTMLRespons
     judged_latest = sum(sentiment[s].get(latest, 0) for s in sentiment)
     negative_latest = sentiment.get("negative", {}).get(latest, 0)
     alerts = alerting.list_alerts(session, since=since, limit=10)
-    routes = places(session, Grouping.ROUTE, since)
-    stations = places(session, Grouping.AIRPORT, since)
+    flown = voices.route_figures(session, since=since)
+    routes = _with_words(session, places(flown, Grouping.ROUTE), "route", since)
+    stations = _with_words(session, places(flown, Grouping.AIRPORT), "airport", since)
     shown: list[str] = [
         *(v["id"] for r in [*nps.values(), *csat.values()] for v in r.verbatims),
         *(v["id"] for quotes in topic_quotes.values() for v in quotes),
