@@ -1,13 +1,15 @@
 """The customer 360 and search never scan a table: every statement they run is answered through an index.
 
 SQLite says how it will run a statement (EXPLAIN QUERY PLAN): "SCAN t" reads the whole table, "SEARCH t USING
-INDEX" or "USING COVERING INDEX" does not. Each statement the 360 and the searches issue is planned on a
+INDEX" or "USING COVERING INDEX" does not, unless the index is searched only by a column of a few values
+(`kind=?`), which reads a large part of the table. Each statement the 360 and the searches issue is planned on a
 populated database and checked (not ANALYZEd: a few example rows would make a scan the cheaper plan; the
 planner then assumes tables of a real airline's size).
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -35,6 +37,11 @@ def session(tmp_path: Path) -> Iterator[Session]:
     engine.dispose()
 
 
+# An index searched only by a column of a few values (kind, status, type, channel) reads a large part of the table:
+# e.g. every email identity through the (kind, value) index, when the rows wanted were a few passengers'.
+_BY_A_KIND_ALONE = re.compile(r"^SEARCH \S+ USING (COVERING )?INDEX \S+ \((kind|status|type|channel)=\?\)$")
+
+
 def _statements(session: Session, action: Any) -> list[tuple[str, Any]]:
     seen: list[tuple[str, Any]] = []
 
@@ -58,7 +65,8 @@ def _scans(session: Session, statements: list[tuple[str, Any]]) -> list[str]:
     for statement, parameters in statements:
         for row in connection.execute(f"EXPLAIN QUERY PLAN {statement}", parameters):
             detail = str(row[-1])
-            if detail.startswith("SCAN") and "USING" not in detail:
+            whole_table = detail.startswith("SCAN") and "USING" not in detail
+            if whole_table or _BY_A_KIND_ALONE.search(detail):
                 found.append(f"{detail}: {statement[:200]}")
     return found
 

@@ -593,14 +593,17 @@ def search_passengers(session: Session, *, query: str, limit: int = SEARCH_LIMIT
         if p.status == "active"
     }
     emails: dict[uuid.UUID, list[str]] = defaultdict(list)
-    for passenger_id, value in select_in(
+    # The kind is tested here, not in SQL: given `kind = 'email'` as well, SQLite read every email identity
+    # through the (kind, value) index rather than the few rows of these passengers (11 s at a million passengers).
+    for passenger_id, kind, value in select_in(
         session,
-        lambda ids: select(PassengerIdentity.passenger_id, PassengerIdentity.value).where(
-            PassengerIdentity.passenger_id.in_(ids), PassengerIdentity.kind == "email"
+        lambda ids: select(PassengerIdentity.passenger_id, PassengerIdentity.kind, PassengerIdentity.value).where(
+            PassengerIdentity.passenger_id.in_(ids)
         ),
         passengers,
     ):
-        emails[passenger_id].append(value)
+        if kind == "email":
+            emails[passenger_id].append(value)
     matches = [
         Match(
             id=p.id,
