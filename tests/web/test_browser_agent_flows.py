@@ -4,6 +4,8 @@ resolve; then the queue's filters. No page may log a console error; each leaves 
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from fastapi import FastAPI
 from sqlalchemy import func, select
@@ -48,7 +50,7 @@ def test_find_a_passenger_open_the_case_reply_and_resolve(served_app: FastAPI, b
     page.get_by_label("Find a passenger").fill(f"{first} {last}")  # live results, no button pressed
     result = page.get_by_test_id("passenger-results").get_by_role("link", name=f"{first} {last}")
     result.first.wait_for()
-    assert "q=" in page.url  # the address keeps the search
+    page.wait_for_url(re.compile(r"/passengers\?q="))  # the address keeps the search
     tab.screenshot("search")
     result.first.click()
     page.wait_for_url(f"**/passengers/{work.passenger_ids[0]}")
@@ -65,6 +67,11 @@ def test_find_a_passenger_open_the_case_reply_and_resolve(served_app: FastAPI, b
     tab.screenshot("case")
 
     page.get_by_label("Your answer").fill("We are sorry about the wait. A refund is on its way.")
+    page.get_by_role("button", name="Preview").click()
+    preview = page.get_by_test_id("reply-preview")
+    preview.wait_for()
+    assert work.mine in preview.inner_text()
+    tab.screenshot("reply-preview")
     page.get_by_role("button", name="Send answer").dblclick()
     done = page.get_by_test_id("case-done")
     done.wait_for()
@@ -105,7 +112,7 @@ def test_find_a_passenger_open_the_case_reply_and_resolve(served_app: FastAPI, b
     assert work.mine not in page.get_by_test_id("case-queue").inner_text()  # resolved: out of my open queue
     page.get_by_label("My team's, unassigned").check()
     page.get_by_test_id("case-queue").get_by_role("link", name=work.team_unassigned).wait_for()
-    assert "view=team" in page.url
+    page.wait_for_url(re.compile(r"/cases\?view=team"))
     tab.screenshot("queue-team")
 
 
@@ -138,7 +145,8 @@ def test_every_agent_page_loads_clean_and_is_usable_by_keyboard(served_app: Fast
     page.get_by_label("Your answer").focus()
     page.keyboard.type("On it: a colleague meets your son at the gate.")
     page.keyboard.press("Tab")  # the channel
-    page.keyboard.press("Tab")  # the button
+    page.keyboard.press("Tab")  # preview
+    page.keyboard.press("Tab")  # send
     page.keyboard.press("Enter")
     page.get_by_test_id("case-done").wait_for()
     page.wait_for_function("document.activeElement.dataset.testid === 'case-done'")  # the outcome is read out

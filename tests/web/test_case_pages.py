@@ -157,3 +157,18 @@ def test_an_unknown_case_is_a_404_page(console: Console) -> None:
     page = client.get("/cases/C-9999999")
     assert page.status_code == 404
     assert "no case C-9999999" in page.text
+
+
+def test_the_answer_is_previewed_as_the_passenger_will_read_it_and_nothing_is_sent(
+    served_app: FastAPI, console: Console, work: Casework
+) -> None:
+    client, csrf = console(Role.AGENT, "ana")
+    form = {"csrf": csrf, "body": "Your refund left today.", "channel": "email"}
+    shown = client.post(f"/cases/{work.mine}/reply-preview", data=form, headers=HTMX)
+    assert shown.status_code == 200
+    assert 'data-testid="reply-preview"' in shown.text
+    assert "Your refund left today." in shown.text
+    assert work.mine in shown.text  # the template names the case
+    texted = client.post(f"/cases/{work.mine}/reply-preview", data={**form, "channel": "sms"}, headers=HTMX)
+    assert "their phone shows" in texted.text
+    assert count(served_app, select(func.count()).select_from(OutboundMessage)) == 0

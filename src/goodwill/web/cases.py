@@ -27,6 +27,7 @@ from goodwill.customers.models import Passenger
 from goodwill.errors import InvalidInput
 from goodwill.kit.money import Money
 from goodwill.kit.time import utc_now
+from goodwill.notifications import rendering
 from goodwill.web.agent_charts import sla_clock, state_colour
 from goodwill.web.auth import AgentPage
 from goodwill.web.console import is_htmx, redirect, render
@@ -43,6 +44,7 @@ STATUS_CHOICES = {
 MOVES = ("open", "waiting_on_passenger", "closed")  # the status form's order (resolving has its own form)
 REPLY_CHANNELS = (InteractionChannel.EMAIL.value, InteractionChannel.SMS.value)
 DEFAULT_CURRENCY = "USD"
+REPLY_TEMPLATE = "case_reply"  # notifications.outbox.KIND_TEMPLATES["case.reply"]
 
 
 def _one_time_key() -> str:
@@ -221,6 +223,39 @@ def reply(
     )
     done = "Your answer was already sent." if result.replayed else f"Answer queued for sending by {channel}."
     return _after(request, session, me, result.case.reference, done)
+
+
+@router.post("/cases/{reference}/reply-preview", response_class=HTMLResponse)
+def reply_preview(
+    request: Request,
+    session: SessionDep,
+    me: AgentPage,
+    reference: str,
+    body: Annotated[str, Form(max_length=10_000)] = "",
+    channel: Annotated[str, Form(max_length=10)] = InteractionChannel.EMAIL.value,
+) -> HTMLResponse:
+    """The answer as the passenger will read it (the outbox frames it with the `case_reply` template in their
+    language when it is sent); nothing is written."""
+    case = cases.get_case(session, reference=reference)
+    passenger = session.get(Passenger, case.passenger_id) if case.passenger_id else None
+    if passenger is None:
+        raise InvalidInput(f"case {case.reference} has no passenger yet: identify them before answering")
+    written = rendering.render(
+        rendering.MessageContext(
+            template=REPLY_TEMPLATE,
+            language=passenger.language,
+            first_name=passenger.first_name,
+            last_name=passenger.last_name,
+            tier=passenger.tier,
+            airline=request.app.state.settings.airline_name,
+            case_reference=case.reference,
+            stored_subject=f"Re: {case.subject}"[:200],
+            stored_body=body.strip() or "…",
+            channel=channel,
+        )
+    )
+    context = {"written": written, "channel": channel, "short": channel != InteractionChannel.EMAIL.value}
+    return render(request, "console/_case_reply_preview.html", context, me=me)
 
 
 @router.post("/cases/{reference}/note", response_class=HTMLResponse)
