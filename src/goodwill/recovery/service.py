@@ -17,12 +17,14 @@ runs again, and then finds the work done.
 
 from __future__ import annotations
 
+import json
 import uuid
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import Table, func, select
@@ -56,7 +58,7 @@ from goodwill.recovery.facts import (
 from goodwill.recovery.models import Entitlement
 from goodwill.recovery.policy import Policy
 from goodwill.recovery.settle import PAY, Entry, Granted, Owed, Settlement, is_pay, merge_pay, settle
-from goodwill.store.bulk import insert_rows, select_in, update_rows
+from goodwill.store.bulk import JSONText, chunks, insert_rows, is_sqlite, select_in, update_rows
 from goodwill.vouchers.ledger import new_code
 from goodwill.vouchers.models import LedgerEntry, Voucher
 from goodwill.vouchers.service import issued_payload
@@ -381,6 +383,34 @@ def _owed(t: _Traveller, flight_id: uuid.UUID, event_type: str, result: Assessme
     return owed
 
 
+def _restamped(prefix: str, claims: Sequence[Owed], t: _Traveller) -> list[Owed]:
+    """`_owed` of a passenger alike (the same assessment, journey and event) as the one of `prefix`: the same
+    claims, for this passenger and booking."""
+    mine, cut = claim_prefix(t), len(prefix)
+    return [
+        Owed(
+            f"{mine}{o.claim_key[cut:]}",
+            t.passenger_id,
+            o.flight_id,
+            t.booking_id,
+            o.kind,
+            o.regime,
+            o.policy_id,
+            o.policy_version,
+            o.rule_id,
+            o.basis,
+            o.explanation,
+            o.amount_minor,
+            o.currency,
+            o.form,
+            o.care,
+            o.facts,
+            o.memory,
+        )
+        for o in claims
+    ]
+
+
 _KEPT_FACTS = (
     "event",
     "cause",
@@ -405,15 +435,7 @@ _KEPT_FACTS = (
 def _stored(session: Session, passengers: set[uuid.UUID], prefixes: set[str]) -> dict[str, Granted]:
     """The stored claims of these passengers whose keys start with one of `prefixes` (passenger:booking:journey)."""
     # The keys alone first (plain strings: a passenger's other journeys cost little), then the matching rows.
-    matched = [
-        key
-        for (key,) in select_in(
-            session,
-            lambda b: select(Entitlement.idempotency_key).where(Entitlement.passenger_id.in_(b)),
-            passengers,
-        )
-        if _prefix(key) in prefixes
-    ]
+    matched = [key for key in _stored_keys(session, passengers, prefixes) if _prefix(key) in prefixes]
     rows = list(
         select_in(
             session,
@@ -447,11 +469,17 @@ def _stored(session: Session, passengers: set[uuid.UUID], prefixes: set[str]) ->
         by_id,
     ):
         entries[entitlement_id].append((entry_id, entry_type, amount, currency, voucher_id, reverses_id))
-    vouchers = dict(
-        select_in(
-            session, lambda b: select(Voucher.entitlement_id, Voucher.id).where(Voucher.entitlement_id.in_(b)), by_id
+    # A claim's voucher, by the vouchers its entries name (by primary key: vouchers.entitlement_id has no index,
+    # and a voucher is issued with an entry of its entitlement, `_apply_all`, `vouchers.service.issue_voucher`).
+    vouchers = {
+        entitlement_id: voucher_id
+        for entitlement_id, voucher_id in select_in(
+            session,
+            lambda b: select(Voucher.entitlement_id, Voucher.id).where(Voucher.id.in_(b)),
+            {e[4] for own in entries.values() for e in own if e[4] is not None},
         )
-    )
+        if entitlement_id in by_id
+    }
     balances = dict(
         select_in(
             session,
@@ -491,39 +519,121 @@ def _stored(session: Session, passengers: set[uuid.UUID], prefixes: set[str]) ->
     return found
 
 
+# Prefixes per range query on SQLite: two values each, far below its parameter limit.
+_RANGES = 250
+
+
+def _stored_keys(session: Session, passengers: set[uuid.UUID], prefixes: set[str]) -> Iterator[str]:
+    """The claim keys stored for these passengers, at least those starting with one of `prefixes`.
+
+    On SQLite, by ranges of the keys' unique index (`prefix:` up to `prefix;`, byte order): the index alone
+    answers, where finding them by passenger reads each passenger's entitlement rows, scattered over a large
+    table. PostgreSQL compares text by the database's collation, where such ranges need not hold: by passenger.
+    """
+    if not is_sqlite(session):
+        for (key,) in select_in(
+            session,
+            lambda b: select(Entitlement.idempotency_key).where(Entitlement.passenger_id.in_(b)),
+            passengers,
+        ):
+            yield key
+        return
+    connection = session.connection()
+    for batch in chunks(sorted(prefixes), _RANGES):
+        where = " OR ".join(["(idempotency_key >= ? AND idempotency_key < ?)"] * len(batch))
+        bounds = tuple(bound for prefix in batch for bound in (f"{prefix}:", f"{prefix};"))
+        for (key,) in connection.exec_driver_sql(f"SELECT idempotency_key FROM {_ENT.name} WHERE {where}", bounds):
+            yield key
+
+
 # ---- writing -------------------------------------------------------------------------------------------------
 
 
+_ENTITLEMENT_COLUMNS = (
+    "passenger_id",
+    "booking_id",
+    "flight_id",
+    "flight_event_id",
+    "regime",
+    "rule_id",
+    "legal_basis",
+    "kind",
+    "amount_minor",
+    "currency",
+    "form",
+    "care",
+    "explanation",
+    "facts",
+    "policy_version",
+    "status",
+    "decided_at",
+)
+
+
+_OWN_FACTS = frozenset({"digest", "revision", "event_id", "event_revision", "history"})
+
+
+@lru_cache(maxsize=1024)
+def _json_text(value: str) -> str:
+    return json.dumps(value)
+
+
+def _event_fields(event: FlightEvent) -> tuple[uuid.UUID, str, int]:
+    """What an entitlement keeps of the event that decided it: its id, external id and revision."""
+    return event.id, event.external_id, event.revision
+
+
 def _entitlement_values(
-    o: Owed, revision: int, event: FlightEvent, now: datetime, history: list[Any]
-) -> dict[str, Any]:
-    facts = {
-        **o.facts,  # JSON values already (`_kept`, `settle.merge_pay`)
-        "digest": o.digest,
-        "revision": revision,
-        "event_id": event.external_id,
-        "event_revision": event.revision,
-        "history": history,
-    }
-    return {
-        "passenger_id": o.passenger_id,
-        "booking_id": o.booking_id,
-        "flight_id": o.flight_id,
-        "flight_event_id": event.id,
-        "regime": o.regime[:30],
-        "rule_id": o.rule_id[:60],
-        "legal_basis": o.basis[:200],
-        "kind": o.kind,
-        "amount_minor": o.amount_minor,
-        "currency": o.currency,
-        "form": o.form,
-        "care": list(o.care),
-        "explanation": o.explanation,
-        "facts": facts,
-        "policy_version": o.policy_version[:40],
-        "status": "granted",
-        "decided_at": now,
-    }
+    o: Owed,
+    revision: int,
+    event: tuple[uuid.UUID, str, int],
+    now: datetime,
+    history: list[Any],
+    texts: dict[int, str] | None = None,
+) -> tuple[Any, ...]:
+    """An entitlement's values in `_ENTITLEMENT_COLUMNS` order; `event` as `_event_fields` gives it.
+
+    With `texts` (SQLite), the facts are written as JSON text made from the claim's facts serialised once
+    (claims decided alike share one facts dict: `_kept`, `settle.merge_pay`), keyed by that dict's id, which
+    the caller keeps alive: the very text `json.dumps` makes of the whole dict."""
+    event_id, external_id, event_revision = event
+    facts: dict[str, Any] | JSONText
+    if texts is not None and not _OWN_FACTS.intersection(o.facts):
+        shared = texts.get(id(o.facts))
+        if shared is None:
+            shared = texts[id(o.facts)] = json.dumps(o.facts)[:-1] + (", " if o.facts else "")
+        facts = JSONText(
+            f'{shared}"digest": "{o.digest}", "revision": {int(revision)}, "event_id": {_json_text(external_id)}, '
+            f'"event_revision": {int(event_revision)}, "history": {json.dumps(history) if history else "[]"}}}'
+        )
+    else:
+        facts = {
+            **o.facts,  # JSON values already (`_kept`, `settle.merge_pay`)
+            "digest": o.digest,
+            "revision": revision,
+            "event_id": external_id,
+            "event_revision": event_revision,
+            "history": history,
+        }
+    return (
+        o.passenger_id,
+        o.booking_id,
+        o.flight_id,
+        event_id,
+        o.regime[:30],
+        o.rule_id[:60],
+        o.basis[:200],
+        o.kind,
+        o.amount_minor,
+        o.currency,
+        o.form,
+        list(o.care),
+        o.explanation,
+        facts,
+        o.policy_version[:40],
+        "granted",
+        now,
+    )
 
 
 def _apply_all(
@@ -534,16 +644,16 @@ def _apply_all(
     passenger_of: dict[str, uuid.UUID] = {}
     # New entitlements.
     new = [(o, revision, event) for plan, event, _r in items for o, revision in plan.create]
-    columns: tuple[str, ...] = ()
+    fields = {id(event): _event_fields(event) for _p, event, _r in items}
+    texts: dict[int, str] | None = {} if is_sqlite(session) else None
     rows = []
     for entitlement_id, (o, revision, event) in zip(new_ids(len(new)), new, strict=True):
-        values = _entitlement_values(o, revision, event, now, [])
-        columns = columns or ("id", "created_at", "updated_at", "idempotency_key", *values)
-        rows.append((entitlement_id, now, now, o.claim_key, *values.values()))
+        values = _entitlement_values(o, revision, fields[id(event)], now, [], texts)
+        rows.append((entitlement_id, now, now, o.claim_key, *values))
         ids[o.claim_key] = entitlement_id
         passenger_of[o.claim_key] = o.passenger_id
     if rows:
-        insert_rows(session, _ENT, columns, rows)
+        insert_rows(session, _ENT, ("id", "created_at", "updated_at", "idempotency_key", *_ENTITLEMENT_COLUMNS), rows)
     # Revised and withdrawn ones: the decision changes in place; the earlier one goes to the history.
     revise = [(eid, o, revision, event) for plan, event, _r in items for eid, o, revision in plan.revise]
     withdraw = [(eid, revision, event) for plan, event, _r in items for eid, revision in plan.withdraw]
@@ -584,13 +694,12 @@ def _apply_all(
         return earlier
 
     if revise:
-        value_names = tuple(_entitlement_values(revise[0][1], 1, revise[0][3], now, []).keys())
         update_rows(
             session,
             _ENT,
-            (*value_names, "updated_at"),
+            (*_ENTITLEMENT_COLUMNS, "updated_at"),
             [
-                (eid, *_entitlement_values(o, revision, event, now, history(eid)).values(), now)
+                (eid, *_entitlement_values(o, revision, fields[id(event)], now, history(eid)), now)
                 for eid, o, revision, event in revise
             ],
         )
@@ -1165,6 +1274,8 @@ def _decide(
         d.profiles = {t.passenger_id: profile.get(t.passenger_id, ("en", "none")) for t in d.travellers}
         # Everyone on one journey shares its facts; only what they paid and who they are differ.
         journeys: dict[tuple[Any, ...], tuple[dict[str, Any], bool, dict[str, Any]]] = {}
+        # And everyone on it who paid the same and is alike (a booking's passengers, mostly) the same assessment.
+        assessed: dict[tuple[Any, ...], tuple[str, list[Owed]]] = {}
         for t in d.travellers:
             tier = d.profiles[t.passenger_id][1]
             wish = (t.passenger_id, t.booking_id) in wishes
@@ -1176,9 +1287,14 @@ def _decide(
                 measured = measure_journey(disruption)
                 known = journeys[shape] = (measured, stranded, _kept(measured))
             journey_facts, stranded, kept = known
-            facts = {**journey_facts, **personal_facts(*_paid(t, details), extra)}
-            result = assessor(facts)
-            claims = _owed(t, flight.id, event.type, result, kept)
+            alike = (shape, t.fare_minor, t.journeys_in_booking, t.currency, tier, t.unaccompanied_minor, wish)
+            seen = assessed.get(alike)
+            if seen is None:
+                facts = {**journey_facts, **personal_facts(*_paid(t, details), extra)}
+                claims = _owed(t, flight.id, event.type, assessor(facts), kept)
+                assessed[alike] = (claim_prefix(t), claims)
+            else:
+                claims = _restamped(*seen, t)
             d.owed.extend(claims)
             d.owed_by_passenger[t.passenger_id].extend(claims)
             reasons = [

@@ -25,7 +25,7 @@ import hashlib
 import json
 import uuid
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
@@ -118,6 +118,30 @@ def _alone(event_type: str, rule_id: str, amount_minor: int | None, currency: st
                                       "form": form}})  # fmt: skip
 
 
+_ALONE_FACTS: dict[tuple[Any, ...], dict[str, Any]] = {}
+
+
+def _alone_facts(event_type: str, now: Owed) -> dict[str, Any]:
+    """The facts of a payment claim one event alone owes. Claims owed alike (everyone on a journey paid by
+    one rule) share one dict, which nobody modifies: the fan-out then serialises it once."""
+    items = tuple(now.facts.items())
+    try:
+        key = (event_type, now.flight_id, now.regime, now.policy_id, now.policy_version, now.rule_id, now.basis,
+               now.explanation, now.amount_minor, now.currency, now.form, items,
+               tuple(type(v) for _k, v in items))  # fmt: skip
+        found = _ALONE_FACTS.get(key)
+    except TypeError:  # a fact that cannot be a key (a list): made afresh
+        key, found = None, None
+    if found is None:
+        entry = remember(now)
+        found = {**entry["facts"], "paid_for": event_type, "by_event": {event_type: entry}}
+        if key is not None:
+            if len(_ALONE_FACTS) >= 4096:
+                _ALONE_FACTS.clear()
+            _ALONE_FACTS[key] = found
+    return found
+
+
 def merge_pay(
     claim_key: str,
     event_type: str,
@@ -137,10 +161,11 @@ def merge_pay(
     alphabetical order, so the result does not depend on the order events arrived in.
     """
     if now is not None and all(t == event_type for t in memory):  # this event alone (most claims): the same, faster
-        entry = remember(now)
-        facts = {**entry["facts"], "paid_for": event_type, "by_event": {event_type: entry}}
         alone = _alone(event_type, now.rule_id, now.amount_minor, now.currency, now.form)
-        return replace(now, facts=facts, memory=alone)
+        # As `replace(now, facts=..., memory=alone)`, without its look at the fields (a storm makes many).
+        return Owed(now.claim_key, now.passenger_id, now.flight_id, now.booking_id, now.kind, now.regime, now.policy_id,
+                    now.policy_version, now.rule_id, now.basis, now.explanation, now.amount_minor, now.currency,
+                    now.form, now.care, _alone_facts(event_type, now), alone)  # fmt: skip
     by_event = {t: dict(m) for t, m in memory.items() if t != event_type}
     if now is not None:
         by_event[event_type] = remember(now)

@@ -141,9 +141,16 @@ def stored_rows(engine: Engine) -> int:
 # ---- SQLite value conversion --------------------------------------------------------------------------
 
 
+class JSONText(str):
+    """A JSON document already serialised, written by `insert_rows` on SQLite as it is: for a caller that makes
+    many alike documents from shared parts. On PostgreSQL a JSON column takes the value itself, never this."""
+
+
 def _json(value: Any) -> str | None:
     if value is None:
         return None
+    if type(value) is JSONText:
+        return str.__str__(value)
     if not value and isinstance(value, dict | list):
         return "{}" if isinstance(value, dict) else "[]"
     return json.dumps(value)
