@@ -14,6 +14,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from goodwill.cases import service as cases
 from goodwill.cases.models import Case, CaseEvent, Interaction
 from goodwill.customers.models import Consent, Passenger
 from goodwill.notifications import replies
@@ -308,3 +309,18 @@ def test_a_survey_link_is_blanked_once_sent() -> None:
         "Tell us: https://x.example/s/(sent) ok"
     )
     assert datetime.now(UTC) > NOW
+
+
+def test_an_agents_answer_is_framed_with_the_case_reference(session: Session) -> None:
+    build(session, people=[person(1, tier="platinum", language="es")])
+    case = session.scalars(select(Case)).one()
+    cases.reply_to_case(
+        session, reference=case.reference, body="Le hemos reservado el B6 103.", author="agent-7",
+        idempotency_key="k1", now=NOW,
+    )  # fmt: skip
+    _deliver(session, {"email": ConsoleChannel("email")})
+    reply = next(m for m in _messages(session) if m.kind == "case.reply")
+    assert reply.status == MessageStatus.SENT.value
+    assert reply.body.startswith("Hola, Pax1:")
+    assert "Le hemos reservado el B6 103." in reply.body
+    assert case.reference in reply.body

@@ -62,6 +62,7 @@ class Unavailable(Exception):
 
 class Channel(Protocol):
     name: str
+    external: bool  # whether a message leaves the building (then each is recorded as soon as it is sent)
 
     def send(self, envelope: Envelope) -> Sent: ...
 
@@ -75,6 +76,8 @@ def provider_secret(server_secret: str, channel: str) -> str:
 
 class ConsoleChannel:
     """Stores the message as delivered and sends nothing (the demo)."""
+
+    external = False
 
     def __init__(self, name: str) -> None:
         self.name = name
@@ -102,6 +105,7 @@ class SmtpChannel:
     """Email by SMTP (stdlib smtplib), one connection for the batch, opened again after any failure."""
 
     name = "email"
+    external = True
 
     def __init__(self, settings: SmtpSettings) -> None:
         self.settings = settings
@@ -183,6 +187,8 @@ class ProviderChannel:
     2xx: sent. 404, 410 and 422: the provider does not know this number or device (a bounce). 408, 429,
     5xx or no answer: try again later. Any other 4xx: also a bounce, as retrying cannot change it.
     """
+
+    external = True
 
     def __init__(
         self, name: str, url: str, *, server_secret: str, post: Post = http_post, now: Callable[[], datetime] = utc_now

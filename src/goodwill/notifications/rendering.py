@@ -374,8 +374,9 @@ def has_template(template: str | None, language: str = DEFAULT_LANGUAGE) -> bool
     return True
 
 
-def render(context: MessageContext) -> Rendered:
-    """The message as the passenger will read it, in their language (or English), with its subject and short text."""
+def render(context: MessageContext, parts: tuple[str, ...] = PARTS) -> Rendered:
+    """The message as the passenger will read it, in their language (or English), with its subject and short text
+    (`parts` leaves out what a channel will not use: an email needs no short text)."""
     language = language_of(context.language)
     chosen = None
     for candidate in dict.fromkeys((language, DEFAULT_LANGUAGE)):
@@ -423,11 +424,11 @@ def render(context: MessageContext) -> Rendered:
         "bases": bases,
         "form_words": lambda form: _FORMS[lang].get(form, form),
     }
-    parts = {part: template.render(values | {"part": part}) for part in PARTS}
+    written = {part: template.render(values | {"part": part}) if part in parts else "" for part in PARTS}
     return Rendered(
-        subject=_one_line(parts["subject"])[:200],
-        body=_blank_lines(parts["body"]),
-        short=_one_line(parts["short"])[:SHORT_LIMIT],
+        subject=_one_line(written["subject"])[:200],
+        body=_blank_lines(written["body"]),
+        short=_one_line(written["short"])[:SHORT_LIMIT],
         language=lang,
         template=context.template,
     )
