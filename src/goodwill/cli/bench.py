@@ -137,6 +137,48 @@ def storm_bench(
     )
 
 
+@app.command("notify")
+def notify_bench(
+    passengers: Annotated[
+        int, typer.Option("--passengers", min=10, help="Passenger journeys the storm strands (about).")
+    ] = 150_000,
+    batch: Annotated[int, typer.Option("--batch", min=1, max=5000, help="Messages the worker claims at a time.")] = 500,
+    database_url: Annotated[
+        str | None,
+        typer.Option(
+            "--database-url", help="A PostgreSQL server to run on (a scratch database); default: a SQLite file."
+        ),
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """Time how long each stranded passenger waits to be told: a worker delivers while a storm for N passengers
+    is written; prints event-to-sent p50/p90/p99/max and the share within 30 minutes.
+
+    Example:
+
+        goodwill bench notify --passengers 150000 --json
+    """
+    from goodwill.bench import notify as bench_notify
+
+    if not as_json:
+        console.print(f"building a storm that strands about {passengers:,} passengers, and a worker to tell them…")
+    result = bench_notify.run(passengers, database_url=database_url, batch=batch)
+    if as_json:
+        print_json(result)
+        return
+    latency = result["event_to_sent_seconds"]
+    table_rows(
+        [
+            ("passengers affected", f"{result['passengers_affected']:,}"),
+            ("messages", ", ".join(f"{k} {v:,}" for k, v in result["messages"].items())),
+            ("storm seconds", result["storm_seconds"]),
+            ("all sent after (s)", result["all_sent_seconds"]),
+            ("event to sent (s)", "p50 {p50}, p90 {p90}, p99 {p99}, max {max}".format(**latency)),
+            ("within 30 minutes", f"{result['within_30_minutes']:.2%}"),
+        ]
+    )
+
+
 @app.command("customer360")
 def customer360(
     passengers: Annotated[
