@@ -15,11 +15,14 @@ from sqlalchemy.orm import Session
 from goodwill.bookings.models import BookingPassenger
 from goodwill.cases import service as cases
 from goodwill.cases import workflow
+from goodwill.cases.models import Case
 from goodwill.customers.models import Passenger
+from goodwill.demo import storm
 from goodwill.kit.time import utc_now
 from goodwill.listening import closing
 from goodwill.listening.models import Feedback
 from goodwill.listening.service import FeedbackRecord, content_hash, record_feedback
+from goodwill.recovery import catalogue
 from goodwill.store.db import make_session_factory, unit_of_work
 
 COMPLAINTS = (
@@ -50,6 +53,22 @@ def travellers(session: Session, count: int) -> list[uuid.UUID]:
             .limit(count)
         )
     )
+
+
+def run_blizzard(engine: Engine) -> uuid.UUID:
+    """Replay the blizzard of 8-9 February 2013 over the stored airline (`goodwill storm replay`): events,
+    entitlements, messages and recovery cases. Returns the passenger of the first recovery case."""
+    factory = make_session_factory(engine)
+    storm.replay(lambda: unit_of_work(factory), storm.blizzard_events(), policies=catalogue.policies(), now=utc_now)
+    with unit_of_work(factory) as session:
+        found = session.scalar(
+            select(Case.passenger_id)
+            .where(Case.type == "disruption_recovery", Case.passenger_id.is_not(None))
+            .order_by(Case.reference)
+            .limit(1)
+        )
+    assert found is not None, "the blizzard opened a recovery case"
+    return found
 
 
 def make_casework(engine: Engine, *, agent: str, team: str, now: datetime | None = None) -> Casework:

@@ -16,7 +16,7 @@ from goodwill.customers.models import Passenger
 from goodwill.notifications.models import OutboundMessage
 from goodwill.store.db import make_session_factory, unit_of_work
 from goodwill.vouchers.models import Voucher
-from tests.web.agent_fixtures import make_casework
+from tests.web.agent_fixtures import make_casework, run_blizzard
 from tests.web.conftest import BrowserPage, add_user
 
 
@@ -119,6 +119,7 @@ def test_find_a_passenger_open_the_case_reply_and_resolve(served_app: FastAPI, b
 def test_every_agent_page_loads_clean_and_is_usable_by_keyboard(served_app: FastAPI, browser_page: BrowserPage) -> None:
     add_user(served_app, "ana", Role.AGENT, name="Ana Ortiz")
     work = make_casework(served_app.state.engine, agent="ana", team="care")
+    disrupted = run_blizzard(served_app.state.engine)
     tab, page = browser_page, browser_page.page
     tab.sign_in("ana")
     pages = {
@@ -126,6 +127,7 @@ def test_every_agent_page_loads_clean_and_is_usable_by_keyboard(served_app: Fast
         "search": "/passengers",
         "search-empty": "/passengers?q=Zzyzxqv",
         "passenger-urgent": f"/passengers/{work.urgent_passenger}",
+        "passenger-disrupted": f"/passengers/{disrupted}",
         "queue-all": "/cases?view=all",
         "case-urgent": f"/cases/{work.urgent}",
     }

@@ -3,6 +3,7 @@ everything and a suggested next action; both audited as the API's reads are."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 
 import pytest
@@ -14,7 +15,7 @@ from goodwill.access.roles import Role
 from goodwill.audit.models import AuditEntry
 from goodwill.customers.models import Passenger
 from goodwill.store.db import make_session_factory, unit_of_work
-from tests.web.agent_fixtures import make_casework
+from tests.web.agent_fixtures import make_casework, run_blizzard
 
 Console = Callable[..., tuple[TestClient, str]]
 
@@ -90,3 +91,14 @@ def test_an_unknown_passenger_is_a_404_page(console: Console) -> None:
     assert page.status_code == 404
     assert "Not found" in page.text
     assert client.get("/passengers/not-a-uuid").status_code == 422
+
+
+def test_the_360_of_a_passenger_the_blizzard_stranded(served_app: FastAPI, console: Console) -> None:
+    client, _ = console(Role.AGENT, "ana")
+    stranded = run_blizzard(served_app.state.engine)
+    page = client.get(f"/passengers/{stranded}")
+    assert page.status_code == 200
+    assert "None decided." not in page.text  # the entitlements the storm decided, each with its flight:
+    assert re.search(r"B6 \d+ [A-Z]{3}→[A-Z]{3} 0[89] Feb 2013, cancelled", page.text)
+    assert "disruption.cancellation" in page.text  # the message about it, on the timeline
+    assert "Answer case C-" in page.text  # the recovery case's first answer is due within hours

@@ -10,11 +10,14 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse
+from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from goodwill.api.deps import SessionDep
 from goodwill.audit import service as audit
 from goodwill.customers import next_action
 from goodwill.customers.view import Customer360, Trip, customer_360, search_passengers
+from goodwill.flights.models import Flight
 from goodwill.kit.time import utc_now
 from goodwill.web.agent_charts import sentiment_strip
 from goodwill.web.auth import AgentPage
@@ -69,9 +72,31 @@ def passenger_page(request: Request, session: SessionDep, me: AgentPage, passeng
         "strip": sentiment_strip(view.feedback),
         "case_refs": case_refs,
         "contact": _contact(view),
+        "flights": flight_labels(session, {e.flight_id for e in view.entitlements}),
         "now": now,
     }
     return render(request, "console/passenger_360.html", context, me=me)
+
+
+def flight_labels(session: Session, ids: set[uuid.UUID]) -> dict[uuid.UUID, str]:
+    """ "B6 1051 JFK→AUS 09 Feb 2013, cancelled" for each flight an entitlement is about (by primary key: the
+    360 shows the latest trips only, and a frequent flyer's disrupted one may be older)."""
+    if not ids:
+        return {}
+    rows = session.execute(
+        select(
+            Flight.id,
+            Flight.carrier,
+            Flight.number,
+            Flight.origin,
+            Flight.destination,
+            Flight.operating_date,
+            Flight.status,
+        ).where(Flight.id.in_(ids))
+    )
+    return {
+        r.id: f"{r.carrier} {r.number} {r.origin}→{r.destination} {r.operating_date:%d %b %Y}, {r.status}" for r in rows
+    }
 
 
 def _contact(view: Customer360) -> dict[str, list[str]]:
