@@ -131,6 +131,10 @@ def test_every_agent_page_loads_clean_and_is_usable_by_keyboard(served_app: Fast
         "queue-all": "/cases?view=all",
         "case-urgent": f"/cases/{work.urgent}",
     }
+    tab.goto("/home")
+    page.get_by_test_id("team-queue").get_by_role("button", name=f"Take case {work.team_unassigned}").click()
+    page.wait_for_url(f"**/cases/{work.team_unassigned}")  # taken, and open
+    assert "Assigned to ana" in page.get_by_test_id("case-body").inner_text()
     for name, path in pages.items():
         tab.goto(path)
         assert page.locator("h1").count() == 1, f"{path}: one h1"

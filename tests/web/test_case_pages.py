@@ -145,6 +145,9 @@ def test_take_a_case_and_assign_it(served_app: FastAPI, console: Console, work: 
     client, csrf = console(Role.AGENT, "ana")
     taken = client.post(f"/cases/{work.team_unassigned}/assign", data={"csrf": csrf, "to_me": "1"}, headers=HTMX)
     assert "Assigned to you (care)." in taken.text
+    other = client.post(f"/cases/{work.other}/assign", data={"csrf": csrf, "to_me": "1"}, follow_redirects=False)
+    assert other.status_code == 303  # a plain form (the queue's Take): back to the case
+    assert the_case(served_app, work.other).team == "baggage"  # taking keeps the case's team
     assert the_case(served_app, work.team_unassigned).assignee == "ana"
     given = client.post(
         f"/cases/{work.team_unassigned}/assign", data={"csrf": csrf, "assignee": "ben", "team": "care"}, headers=HTMX

@@ -302,8 +302,8 @@ def assign(
     team: Annotated[str, Form(max_length=40)] = "",
     to_me: Annotated[str, Form(max_length=5)] = "",
 ) -> Response:
-    if to_me:
-        assignee, team = me.username, team or (me.team or "")
+    if to_me:  # the case keeps its team
+        assignee = me.username
     case = workflow.assign(
         session,
         reference=reference,
