@@ -65,13 +65,19 @@ def _percentiles(values: list[float]) -> dict[str, float]:
     }
 
 
-def _timed(factory: sessionmaker[Session], calls: list[Callable[[Session], Any]]) -> list[float]:
+def _timed(
+    factory: sessionmaker[Session], calls: list[Callable[[Session], Any]], cpu: list[float] | None = None
+) -> list[float]:
+    """Seconds each call took (wall clock); with `cpu`, also the CPU seconds this process spent on each: on a
+    shared machine, a wall time far above the CPU time is time spent waiting for a core or the disk."""
     found = []
     for call in calls:
-        started = time.perf_counter()
+        started, used = time.perf_counter(), time.process_time()
         with factory() as session:
             call(session)
         found.append(time.perf_counter() - started)
+        if cpu is not None:
+            cpu.append(time.process_time() - used)
     return found
 
 
@@ -187,8 +193,10 @@ def measure(url: str, *, samples: int, seed: int, steps: airline.Steps | None = 
         steps.advance(1)
         # Warm the connection pool and the page cache the same way for every kind of read.
         _timed(factory, [_read_row(i) for i in ids[:20]])
-        floor = _timed(factory, [_read_row(i) for i in ids])
-        view = _timed(factory, [_read_360(i) for i in ids])
+        floor_cpu: list[float] = []
+        view_cpu: list[float] = []
+        floor = _timed(factory, [_read_row(i) for i in ids], floor_cpu)
+        view = _timed(factory, [_read_360(i) for i in ids], view_cpu)
         steps.advance(1)
         searches = {kind: _timed(factory, [_search(q) for q in queries[kind]]) for kind in SEARCH_KINDS}
         steps.advance(1)
@@ -215,6 +223,8 @@ def measure(url: str, *, samples: int, seed: int, steps: airline.Steps | None = 
         "customer_360": view_p,
         **{f"search_{kind}": _percentiles(found) for kind, found in searches.items() if found},
         "floor_primary_key_read": floor_p,
+        "customer_360_cpu": _percentiles(view_cpu),
+        "floor_primary_key_read_cpu": _percentiles(floor_cpu),
         "ratio_360_p95_to_floor_p95": round(view_p["p95_ms"] / max(floor_p["p95_ms"], 0.001), 1),
         "lists_first_page": first_pages,
         "lists_deep_page": deep_pages,
