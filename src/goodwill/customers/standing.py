@@ -168,7 +168,7 @@ class RiskList:
     passengers: list[AtRisk]  # the most at risk, the highest level first, then the most valuable
 
 
-def at_risk(session: Session, *, limit: int = 25, candidates: int = 200) -> RiskList:
+def at_risk(session: Session, *, limit: int = 25, candidates: int = 100) -> RiskList:
     """How many active passengers show any risk signal, and the `limit` most at risk among the `candidates` with
     the most signal (the highest level first, then the most valuable)."""
     rows = _signal_rows()
@@ -193,21 +193,27 @@ def at_risk(session: Session, *, limit: int = 25, candidates: int = 200) -> Risk
         + _capped(s.negative, "negative_feedback")
     )
     active = Passenger.status == PassengerStatus.ACTIVE.value
-    total = session.scalar(
-        select(func.count()).select_from(summed).join(Passenger, Passenger.id == s.pid).where(active)
-    )
     picked = session.execute(
-        select(*s, Passenger)
+        select(
+            *s,
+            func.count().over().label("signalled"),  # every passenger with a signal, counted in the same pass
+            Passenger.first_name,
+            Passenger.last_name,
+            Passenger.tier,
+            Passenger.lifetime_revenue_minor,
+            Passenger.revenue_currency,
+            Passenger.value_rank,
+        )
         .join(Passenger, Passenger.id == s.pid)
         .where(active)
         .order_by(signal.desc(), Passenger.lifetime_revenue_minor.desc(), Passenger.id)
         .limit(candidates)
     ).all()
+    total = picked[0].signalled if picked else 0
     trips = _trips(session, [row.pid for row in picked])
     found = []
     for row in picked:
-        passenger: Passenger = row.Passenger
-        before, recent = trips.get(passenger.id, (0, 0))
+        before, recent = trips.get(row.pid, (0, 0))
         signals = RiskSignals(
             disruptions=int(row.disruptions or 0),
             unresolved=int(row.unresolved or 0),
@@ -219,12 +225,12 @@ def at_risk(session: Session, *, limit: int = 25, candidates: int = 200) -> Risk
         )
         found.append(
             AtRisk(
-                passenger.id,
-                f"{passenger.first_name} {passenger.last_name}",
-                passenger.tier,
-                passenger.lifetime_revenue_minor,
-                passenger.revenue_currency,
-                passenger.value_rank,
+                row.pid,
+                f"{row.first_name} {row.last_name}",
+                row.tier,
+                row.lifetime_revenue_minor,
+                row.revenue_currency,
+                row.value_rank,
                 signals,
                 score(signals),
             )
