@@ -138,6 +138,21 @@ class TestSearch:
         assert search_passengers(session, query="nobody-like-this@example.com") == []
         assert search_passengers(session, query="   ") == []
 
+    def test_a_common_surname_does_not_hide_the_passenger_asked_for(self, session: Session) -> None:
+        # 600 Nelsons before William in name order: more than any window of candidates read per query word.
+        session.add_all(
+            Passenger(first_name=f"Aaron{n:03d}", last_name="Nelson", name_key=f"nelson aaron{n:03d}")
+            for n in range(600)
+        )
+        session.add(Passenger(first_name="William", last_name="Nelson", name_key="nelson william"))
+        session.add(Passenger(first_name="Nelly", last_name="Williams", name_key="williams nelly"))
+        session.flush()
+        william, nelly = ("William", "Nelson"), ("Nelly", "Williams")
+        for query, expected in (("William Nel", [william, nelly]), ("nelson w", [william]), ("WILL NELS", [william])):
+            found = search_passengers(session, query=query)
+            assert [(m.first_name, m.last_name) for m in found] == expected, query
+        assert search_passengers(session, query="nel_on w%") == []  # LIKE's wildcards are plain characters
+
     def test_merged_records_are_not_returned(self, session: Session) -> None:
         _airline(session)
         diego = session.scalars(

@@ -15,7 +15,7 @@ from datetime import date, datetime
 from typing import Any
 
 from pydantic import BaseModel, Field
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from goodwill.bookings.models import Booking, BookingPassenger, Segment
@@ -557,7 +557,6 @@ class Match(BaseModel):
 
 
 SEARCH_LIMIT = 20
-CANDIDATES = 500  # names read per query word: a common surname is narrowed by the other words
 
 
 def search_passengers(session: Session, *, query: str, limit: int = SEARCH_LIMIT) -> list[Match]:
@@ -641,24 +640,40 @@ def _identity_candidates(text: str) -> Iterable[tuple[str, str]]:
 
 def _by_name(session: Session, text: str, limit: int) -> list[uuid.UUID]:
     """Names are stored as "last first", folded. Each query word may begin the stored name (it is then the last
-    name, or its start); the candidates it finds are kept when every query word begins one of the name's words."""
+    name, or its start); within the names it begins, the database keeps those where every other query word begins
+    one of the name's words, so the first `limit` in name order are matches, however common the surname (with
+    a window of candidates narrowed afterwards, "William Nel" found no Nelson William among a million)."""
     words = fold(text).split()
     if not words:
         return []
     found: dict[uuid.UUID, str] = {}
     for word in dict.fromkeys(words):
+        others = [
+            or_(
+                Passenger.name_key.like(f"{_like(w)}%", escape="\\"),
+                Passenger.name_key.like(f"% {_like(w)}%", escape="\\"),
+            )
+            for w in dict.fromkeys(words)
+            if w != word
+        ]
         rows = session.execute(
             select(Passenger.id, Passenger.name_key)
             .where(
                 Passenger.name_key >= word,
                 Passenger.name_key < word + "\U0010ffff",
                 Passenger.status == "active",
+                *others,
             )
             .order_by(Passenger.name_key, Passenger.id)
-            .limit(CANDIDATES)
+            .limit(limit)
         )
         for passenger_id, name_key in rows:
             names = name_key.split()
             if all(any(n.startswith(w) for n in names) for w in words):
                 found.setdefault(passenger_id, name_key)
     return [pid for pid, _key in sorted(found.items(), key=lambda item: (item[1], item[0].hex))][:limit]
+
+
+def _like(word: str) -> str:
+    """A word as a LIKE pattern matching itself: its % and _ escaped."""
+    return word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
