@@ -151,6 +151,7 @@ def _context(request: Request, session: SessionDep) -> dict[str, Any]:
         "timeline_chart": timeline,
         "speed_chart": speed,
         "event_types": EVENT_TYPES,
+        "speed_sample": overview.SPEED_SAMPLE,
         "charts_number": charts.number,
         "money": charts.money,
         "poll": "every 2s" if replay.running else "every 30s",
