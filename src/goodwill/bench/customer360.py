@@ -198,7 +198,10 @@ def measure(url: str, *, samples: int, seed: int, steps: airline.Steps | None = 
         floor = _timed(factory, [_read_row(i) for i in ids], floor_cpu)
         view = _timed(factory, [_read_360(i) for i in ids], view_cpu)
         steps.advance(1)
-        searches = {kind: _timed(factory, [_search(q) for q in queries[kind]]) for kind in SEARCH_KINDS}
+        search_cpu: dict[str, list[float]] = {kind: [] for kind in SEARCH_KINDS}
+        searches = {
+            kind: _timed(factory, [_search(q) for q in queries[kind]], search_cpu[kind]) for kind in SEARCH_KINDS
+        }
         steps.advance(1)
         first_pages: dict[str, dict[str, float]] = {}
         deep_pages: dict[str, dict[str, float]] = {}
@@ -224,6 +227,7 @@ def measure(url: str, *, samples: int, seed: int, steps: airline.Steps | None = 
         **{f"search_{kind}": _percentiles(found) for kind, found in searches.items() if found},
         "floor_primary_key_read": floor_p,
         "customer_360_cpu": _percentiles(view_cpu),
+        **{f"search_{kind}_cpu": _percentiles(used) for kind, used in search_cpu.items() if used},
         "floor_primary_key_read_cpu": _percentiles(floor_cpu),
         "ratio_360_p95_to_floor_p95": round(view_p["p95_ms"] / max(floor_p["p95_ms"], 0.001), 1),
         "lists_first_page": first_pages,
