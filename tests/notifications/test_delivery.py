@@ -324,3 +324,25 @@ def test_an_agents_answer_is_framed_with_the_case_reference(session: Session) ->
     assert reply.body.startswith("Hola, Pax1:")
     assert "Le hemos reservado el B6 103." in reply.body
     assert case.reference in reply.body
+
+
+def test_a_survey_links_token_is_blanked_once_the_invitation_is_sent(session: Session) -> None:
+    build(session, people=[person(1)])
+    pid = session.scalar(select(Passenger.id))
+    link = "https://goodwill.example/s/AbCdEfGhIjKlMnOpQrStUvWxYz0123456789_-abcd"
+    session.add(
+        OutboundMessage(
+            passenger_id=pid, channel="email", kind="survey.invitation", template="survey_invitation", language="en",
+            subject="How was your flight?", body=f"Tell us: {link}\nThank you.", status="pending",
+            scheduled_at=NOW, idempotency_key="survey:test",
+        )
+    )  # fmt: skip
+    session.flush()
+    with SmtpServer() as server:
+        _deliver(session, _smtp(server))
+        (mail,) = [m for m in server.mailbox.messages if m["Subject"] == "How was your flight?"]
+    assert link in mail.get_content()  # the passenger gets the link
+    survey = next(m for m in _messages(session) if m.kind == "survey.invitation")
+    assert survey.status == MessageStatus.SENT.value
+    assert "AbCdEfGh" not in survey.body  # the database no longer holds the token (ADR 0014)
+    assert "https://goodwill.example/s/(sent)" in survey.body
