@@ -19,10 +19,46 @@ from goodwill.vouchers.models import Voucher
 from tests.web.agent_fixtures import make_casework, run_blizzard
 from tests.web.conftest import BrowserPage, add_user
 
+# Text whose contrast with its background is under WCAG AA (4.5:1, or 3:1 for large text), as "tag.class text
+# ratio"; the background is the nearest opaque one.
+LOW_CONTRAST = r"""() => {
+  const parse = (c) => {
+    const p = c.match(/rgba?\(([^)]+)\)/)[1].split(/[ ,\/]+/).filter(Boolean).map(Number);
+    return {r: p[0], g: p[1], b: p[2], a: p.length > 3 ? p[3] : 1};
+  };
+  const channel = (v) => (v /= 255) <= 0.03928 ? v / 12.92 : Math.pow((v + 0.055) / 1.055, 2.4);
+  const lum = (c) => 0.2126 * channel(c.r) + 0.7152 * channel(c.g) + 0.0722 * channel(c.b);
+  const background = (el) => {
+    for (let e = el; e; e = e.parentElement) {
+      const c = parse(getComputedStyle(e).backgroundColor);
+      if (c.a >= 1) return c;
+    }
+    return {r: 255, g: 255, b: 255, a: 1};
+  };
+  const bad = [];
+  for (const el of document.querySelectorAll("main *, header *, footer")) {
+    const text = [...el.childNodes].filter((n) => n.nodeType === 3).map((n) => n.textContent.trim()).join("");
+    if (!text || !el.offsetParent) continue;
+    const style = getComputedStyle(el);
+    const [hi, lo] = [lum(parse(style.color)), lum(background(el))].sort((a, b) => b - a);
+    const ratio = (hi + 0.05) / (lo + 0.05);
+    const size = parseFloat(style.fontSize);
+    const need = size >= 24 || (size >= 18.66 && parseInt(style.fontWeight) >= 700) ? 3 : 4.5;
+    if (ratio < need) bad.push(
+      `${el.tagName.toLowerCase()}.${el.className} "${text.slice(0, 29)}" ${ratio.toFixed(1)}`);
+  }
+  return bad;
+}"""
+
 
 @pytest.fixture
 def served_app(seeded_app: FastAPI) -> FastAPI:
     return seeded_app
+
+
+def assert_contrast(tab: BrowserPage) -> None:
+    low = tab.page.evaluate(LOW_CONTRAST)
+    assert low == [], f"{tab.page.url}: text under WCAG AA contrast: {low}"
 
 
 def built_ms(tab: BrowserPage) -> float:
@@ -59,6 +95,7 @@ def test_find_a_passenger_open_the_case_reply_and_resolve(served_app: FastAPI, b
     assert page.get_by_test_id("next-action").is_visible()
     assert built_ms(tab) < 1000
     tab.screenshot("passenger-360")
+    assert_contrast(tab)
 
     page.get_by_role("link", name=work.mine).first.click()
     page.wait_for_url(f"**/cases/{work.mine}")
@@ -72,6 +109,7 @@ def test_find_a_passenger_open_the_case_reply_and_resolve(served_app: FastAPI, b
     preview.wait_for()
     assert work.mine in preview.inner_text()
     tab.screenshot("reply-preview")
+    assert_contrast(tab)
     page.get_by_role("button", name="Send answer").dblclick()
     done = page.get_by_test_id("case-done")
     done.wait_for()
@@ -93,6 +131,7 @@ def test_find_a_passenger_open_the_case_reply_and_resolve(served_app: FastAPI, b
     alert.wait_for()
     assert "may give up to 150" in alert.inner_text()
     tab.screenshot("voucher-refused")
+    assert_contrast(tab)
     page.get_by_label("Amount").fill("50")
     page.get_by_role("button", name="Issue voucher").click()
     page.get_by_text("for 50.00 USD issued").wait_for()
@@ -103,6 +142,7 @@ def test_find_a_passenger_open_the_case_reply_and_resolve(served_app: FastAPI, b
     page.get_by_text("Case resolved (voucher issued).").wait_for()
     assert page.get_by_test_id("case-status").inner_text() == "resolved"
     tab.screenshot("resolved")
+    assert_contrast(tab)
     with unit_of_work(factory) as session:
         case = session.scalars(select(Case).where(Case.reference == work.mine)).one()
         assert (case.status, case.resolution_code) == ("resolved", "voucher_issued")
@@ -143,6 +183,7 @@ def test_every_agent_page_loads_clean_and_is_usable_by_keyboard(served_app: Fast
                  .filter(e => !(e.labels && e.labels.length) && !e.getAttribute('aria-label')).map(e => e.name)"""
         )
         assert unlabelled == [], f"{path}: fields without a label: {unlabelled}"
+        assert_contrast(tab)
         assert built_ms(tab) < 1000
         tab.screenshot(name)
     tab.goto(f"/cases/{work.urgent}")

@@ -6,11 +6,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from typing import Any
 
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
-from sqlalchemy import func, select
+from sqlalchemy import event, func, select
 
 from goodwill.access.roles import Role
 from goodwill.cases.models import Case, Interaction
@@ -175,3 +176,26 @@ def test_the_answer_is_previewed_as_the_passenger_will_read_it_and_nothing_is_se
     texted = client.post(f"/cases/{work.mine}/reply-preview", data={**form, "channel": "sms"}, headers=HTMX)
     assert "their phone shows" in texted.text
     assert count(served_app, select(func.count()).select_from(OutboundMessage)) == 0
+
+
+def test_a_change_is_committed_before_its_answer_leaves(served_app: FastAPI, console: Console, work: Casework) -> None:
+    """A plain form's redirect must not overtake its commit: the browser follows a 303 at once, and the page it
+    asks for must show the change (and a commit that fails must not follow a success already sent)."""
+    client, csrf = console(Role.AGENT, "ana")
+    order: list[str] = []
+
+    async def app(scope: Any, receive: Any, send: Any) -> None:
+        async def sent(message: Any) -> None:
+            if message["type"] == "http.response.start":
+                order.append("answered")
+            await send(message)
+
+        await served_app(scope, receive, sent)
+
+    event.listen(served_app.state.session_factory, "after_commit", lambda _session: order.append("committed"))
+    watched = TestClient(app, cookies=client.cookies)
+    taken = watched.post(
+        f"/cases/{work.team_unassigned}/assign", data={"csrf": csrf, "to_me": "1"}, follow_redirects=False
+    )
+    assert taken.status_code == 303
+    assert order.index("committed") < order.index("answered")

@@ -24,7 +24,9 @@ def get_session(request: Request) -> Iterator[Session]:
         yield session
 
 
-SessionDep = Annotated[Session, Depends(get_session)]
+# scope="function": committed before the response leaves (FastAPI's default, "request", commits after it is sent:
+# a client following a 303 at once could read the old state, and a failed commit would follow a success).
+SessionDep = Annotated[Session, Depends(get_session, scope="function")]
 
 
 def get_principal(
