@@ -117,7 +117,7 @@ def test_a_voucher_within_the_limit_once_per_form_and_over_it_refused(
     over = {"csrf": csrf, "key": voucher_key, "amount": "150.01", "currency": "USD", "reason": "nine hours"}
     refused = client.post(f"/cases/{work.mine}/voucher", data=over, headers=HTMX)
     assert refused.headers["HX-Retarget"] == "#alerts"
-    assert "a agent may give up to 150 USD" in refused.text
+    assert "an agent may give up to 150 USD" in refused.text
     form = {**over, "amount": "75"}
     issued = client.post(f"/cases/{work.mine}/voucher", data=form, headers=HTMX)
     assert re.search(r"Voucher \S+ for 75.00 USD issued.", issued.text)

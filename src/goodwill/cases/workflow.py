@@ -403,7 +403,8 @@ def issue_goodwill(
     limit = GOODWILL_LIMITS.get(role)
     if role != "admin" and (limit is None or amount.major > limit):
         raise PermissionDenied(
-            f"a {role} may give up to {limit or 0} {amount.currency} on a case; ask a supervisor or manager"
+            f"{'an' if role[:1] in 'aeiou' else 'a'} {role} may give up to {limit or 0} {amount.currency} on a case; "
+            "ask a supervisor or manager"
         )
     key = f"case-goodwill:{idempotency_key}"
     replayed = vouchers.find_entry(session, idempotency_key=key) is not None

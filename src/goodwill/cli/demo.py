@@ -8,6 +8,7 @@ from typing import Annotated, Any
 
 import typer
 from rich.progress import Progress, TaskID
+from sqlalchemy import text
 
 from goodwill.access import service as access
 from goodwill.access import users
@@ -51,6 +52,8 @@ def _seed(st: CliState, *, seed: int, passengers: int, start: date, end: date, s
             session, seed=seed, passengers=passengers, start=start, end=end, actor="cli", progress=_Bar(display)
         )
         refresh_value(session)  # lifetime revenue and rank, as after any import
+        if session.get_bind().dialect.name == "postgresql":
+            session.execute(text("ANALYZE"))  # statistics now, not when autovacuum gets round to it
         return report
 
 
@@ -256,6 +259,9 @@ DEMO_USERS: tuple[tuple[str, str, Role], ...] = (
     ("manager", "Mei Lin", Role.MANAGER),
     ("admin", "Alex Admin", Role.ADMIN),
 )
+# Their teams are the queues the demo fills: the closed loop's complaints go to customer care, the storm's
+# recovery cases to recovery (which the supervisor leads).
+DEMO_TEAMS = {"agent": "customer_care", "supervisor": "recovery", "manager": "customer_care", "admin": None}
 
 
 def _demo_users(st: CliState) -> str:
@@ -267,10 +273,18 @@ def _demo_users(st: CliState) -> str:
         known = {u.username for u in users.list_users(session)}
         for username, name, role in DEMO_USERS:
             if username in known:
-                users.update_user(session, username=username, actor="demo", password=password)
+                users.update_user(
+                    session, username=username, actor="demo", password=password, team=DEMO_TEAMS[username] or ""
+                )
             else:
                 users.create_user(
-                    session, username=username, name=name, role=role, password=password, team="care", actor="demo"
+                    session,
+                    username=username,
+                    name=name,
+                    role=role,
+                    password=password,
+                    team=DEMO_TEAMS[username],
+                    actor="demo",
                 )
     return password
 
