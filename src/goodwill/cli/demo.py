@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import secrets
-from datetime import date, datetime
+import threading
+from datetime import date, datetime, timedelta
 from typing import Annotated, Any
 
 import typer
@@ -17,6 +18,7 @@ from goodwill.access.roles import Role
 from goodwill.audit import service as audit
 from goodwill.bookings import queries as bookings
 from goodwill.cli.context import CliState, state
+from goodwill.cli.notifications import channels_from
 from goodwill.cli.output import console, print_json, progress, table_rows
 from goodwill.cli.serve import serve_app
 from goodwill.customers.value import refresh_value
@@ -25,8 +27,12 @@ from goodwill.demo import storm, voices
 from goodwill.demo.generator import FIRST_DAY, LAST_DAY
 from goodwill.errors import RuleViolation
 from goodwill.kit.time import utc_now
+from goodwill.logging import get_logger
 from goodwill.migrations import runner
+from goodwill.notifications import service as messages_service
 from goodwill.recovery import catalogue, overview
+
+log = get_logger(__name__)
 
 STAGES = {"flights": "Flights", "passengers": "Passengers", "bookings": "Booking rows"}
 
@@ -207,7 +213,33 @@ def demo(
         soft_wrap=True,
     )
     if not no_serve:
-        serve_app(ctx, host, port)
+        stop = threading.Event()
+        worker = threading.Thread(target=_deliver_while_serving, args=(st, stop), name="demo-worker", daemon=True)
+        worker.start()
+        try:
+            serve_app(ctx, host, port)
+        finally:
+            stop.set()
+            worker.join(timeout=10)
+
+
+def _deliver_while_serving(st: CliState, stop: threading.Event) -> None:
+    """The demo's `goodwill worker`, in the server's process: every message the storm (or an agent) writes is
+    delivered on the console channel (nothing leaves the machine), so the control room shows how fast."""
+    channels = channels_from(st.settings, "console")
+    secret = st.settings.secret_key.get_secret_value()
+    while not stop.is_set():
+        try:
+            run = messages_service.deliver_due(
+                st.unit_of_work, channels=channels, server_secret=secret, airline=st.settings.airline_name,
+                now=utc_now, limit=500, lease=timedelta(minutes=5), stop=stop.is_set,
+            )  # fmt: skip
+        except Exception:  # the demo's server goes on; the worker tries again
+            log.exception("demo.worker_failed")
+            stop.wait(5)
+            continue
+        if run.claimed == 0:
+            stop.wait(2)
 
 
 BLIZZARD_IDS = "nyc-blizzard-2013:"  # how the blizzard's flight events are named (demo.storm)
