@@ -15,9 +15,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import event, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from goodwill.bench import plans
 from goodwill.customers.models import PassengerIdentity
 from goodwill.customers.value import refresh_value
 from goodwill.customers.view import customer_360, search_passengers
@@ -43,19 +44,7 @@ _BY_A_KIND_ALONE = re.compile(r"^SEARCH \S+ USING (COVERING )?INDEX \S+ \((kind|
 
 
 def _statements(session: Session, action: Any) -> list[tuple[str, Any]]:
-    seen: list[tuple[str, Any]] = []
-
-    def note(_conn: Any, _cursor: Any, statement: str, parameters: Any, _context: Any, many: bool) -> None:
-        if statement.lstrip().upper().startswith("SELECT") and not many:
-            seen.append((statement, parameters))
-
-    bind = session.get_bind()
-    event.listen(bind, "before_cursor_execute", note)
-    try:
-        action()
-    finally:
-        event.remove(bind, "before_cursor_execute", note)
-    return seen
+    return plans.statements(session, action, rollback=False)
 
 
 def _scans(session: Session, statements: list[tuple[str, Any]]) -> list[str]:

@@ -69,3 +69,10 @@ class TestIdentityNormalisation:
 
     def test_fold_ignores_case_and_accents(self) -> None:
         assert fold("  Zoë Ñúñez ") == "zoe nunez"
+
+    from goodwill.kit.time import spoken_span
+
+    assert spoken_span(timedelta(minutes=45, seconds=59)) == "45 min"
+    assert spoken_span(timedelta(hours=3, minutes=5)) == "3 h 05 min"
+    assert spoken_span(-timedelta(hours=3, minutes=5)) == "3 h 05 min"
+    assert spoken_span(timedelta(days=4, hours=2, minutes=30)) == "4 days 2 h"

@@ -140,7 +140,8 @@ def _cursor(sort: str) -> str:
     return lists._encode([sort, value, SOMEONE])
 
 
-def _statements(session: Session, action: Callable[[], Any]) -> list[tuple[str, Any]]:
+def statements(session: Session, action: Callable[[], Any], *, rollback: bool = True) -> list[tuple[str, Any]]:
+    """The SELECT statements `action` runs (with their parameters), for EXPLAIN; rolled back after when asked."""
     seen: list[tuple[str, Any]] = []
 
     def note(_conn: Any, _cursor: Any, statement: str, parameters: Any, _context: Any, many: bool) -> None:
@@ -153,7 +154,8 @@ def _statements(session: Session, action: Callable[[], Any]) -> list[tuple[str, 
         action()
     finally:
         event.remove(bind, "before_cursor_execute", note)
-        session.rollback()  # the audit entry of the listing
+        if rollback:
+            session.rollback()  # the audit entry of the listing
     return seen
 
 
@@ -180,15 +182,15 @@ def page_problems(session: Session, name: str, filter_name: str | None, sort: st
     principal = Principal(key_id="plans", name="plans", role=Role.SUPERVISOR)
     given = {filter_name: filters[filter_name]} if filter_name else {}
     cursor = _cursor(sort) if after else None
-    statements = _statements(
+    seen = statements(
         session,
         lambda: endpoint(session=session, principal=principal, **given, sort=sort, limit=50, cursor=cursor),
     )
-    if not statements:
+    if not seen:
         return ["no statement was run"]
     connection = session.connection().connection.driver_connection
     found = []
-    for statement, parameters in statements:
+    for statement, parameters in seen:
         plan = [str(row[-1]) for row in connection.execute(f"EXPLAIN QUERY PLAN {statement}", parameters)]  # type: ignore[union-attr]
         found += plan_problems(plan, table, filter_name)
     return found

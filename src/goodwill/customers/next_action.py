@@ -21,6 +21,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
+from goodwill.kit.time import spoken_span
+
 SOON = timedelta(hours=4)
 LONG_DELAY = 180  # minutes: the delay after which compensation rules usually start to owe something
 EXPIRY_NOTICE = timedelta(days=30)
@@ -106,15 +108,6 @@ def _due(case: OpenCase) -> tuple[str, datetime] | None:
     return None
 
 
-def _span(delta: timedelta) -> str:
-    minutes = int(abs(delta).total_seconds() // 60)
-    if minutes < 60:
-        return f"{minutes} min"
-    if minutes < 48 * 60:
-        return f"{minutes // 60} h {minutes % 60:02d} min"
-    return f"{minutes // 1440} days"
-
-
 def is_serious(d: Disruption) -> bool:
     return bool(SERIOUS.intersection(d.kinds)) or d.delay_minutes >= LONG_DELAY
 
@@ -139,7 +132,7 @@ def suggest(facts: PassengerFacts) -> list[NextAction]:
             other.append(case)
     for at, case, what in sorted(pressing, key=lambda p: (p[0], p[1].reference)):
         late = at <= now
-        when = f"{_span(now - at)} overdue" if late else f"due in {_span(at - now)}"
+        when = f"{spoken_span(now - at)} overdue" if late else f"due in {spoken_span(at - now)}"
         verb = "Answer" if what == "first answer" else "Resolve"
         actions.append(
             NextAction(

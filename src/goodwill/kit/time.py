@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 
 def utc_now() -> datetime:
@@ -27,3 +27,13 @@ def parse_instant(text: str, what: str = "time") -> datetime:
     except ValueError as exc:
         raise ValueError(f"{what} is not an ISO 8601 date-time: {raw!r}") from exc
     return require_aware(value, what)
+
+
+def spoken_span(delta: timedelta) -> str:
+    """A span as a person says it: "45 min", "3 h 05 min", "4 days 2 h" (its sign is the caller's to say)."""
+    minutes = int(abs(delta).total_seconds() // 60)
+    if minutes < 60:
+        return f"{minutes} min"
+    if minutes < 48 * 60:
+        return f"{minutes // 60} h {minutes % 60:02d} min"
+    return f"{minutes // 1440} days {minutes % 1440 // 60} h"

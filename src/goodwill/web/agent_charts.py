@@ -8,6 +8,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
+from goodwill.kit.time import spoken_span
+
 GOOD, WARN, BAD, NEUTRAL, ACCENT = "#1b7f3b", "#9a5b00", "#b3261e", "#6b7a90", "#0b6e99"
 SENTIMENT_COLOURS = {"positive": GOOD, "negative": BAD, "neutral": NEUTRAL}
 
@@ -79,15 +81,6 @@ class Clock:
     detail: str
 
 
-def _span(delta: timedelta) -> str:
-    minutes = int(abs(delta).total_seconds() // 60)
-    if minutes < 60:
-        return f"{minutes} min"
-    if minutes < 48 * 60:
-        return f"{minutes // 60} h {minutes % 60:02d} min"
-    return f"{minutes // 1440} days {minutes % 1440 // 60} h"
-
-
 def sla_clock(case: Any, now: datetime) -> Clock:
     """The case's clock: what is due next, how long is left (or how late it is), and how much of the window is
     gone. A case waiting on the passenger has its clock paused; a resolved or closed one is done."""
@@ -107,7 +100,7 @@ def sla_clock(case: Any, now: datetime) -> Clock:
             percent if not resolution else max(0.0, min(100.0, 100 * (ended - opened).total_seconds() / window)),
             first_mark,
             f"{case.status.replace('_', ' ').capitalize()}" + (" within target" if met else " after the target"),
-            f"Took {_span(ended - opened)}",
+            f"Took {spoken_span(ended - opened)}",
         )
     if case.status == "waiting_on_passenger":
         return Clock(
@@ -122,9 +115,11 @@ def sla_clock(case: Any, now: datetime) -> Clock:
     if due is None:
         return Clock("good", percent, first_mark, "No target", "This case has no service level.")
     if due <= now:
-        return Clock("bad", percent, first_mark, f"{what} {_span(now - due)} overdue", f"Was due {due:%d %b %H:%M} UTC")
+        return Clock(
+            "bad", percent, first_mark, f"{what} {spoken_span(now - due)} overdue", f"Was due {due:%d %b %H:%M} UTC"
+        )
     state = "warn" if due - now <= timedelta(hours=4) else "good"
-    return Clock(state, percent, first_mark, f"{what} due in {_span(due - now)}", f"Due {due:%d %b %H:%M} UTC")
+    return Clock(state, percent, first_mark, f"{what} due in {spoken_span(due - now)}", f"Due {due:%d %b %H:%M} UTC")
 
 
 def state_colour(state: str) -> str:
