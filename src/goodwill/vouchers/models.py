@@ -51,7 +51,7 @@ class Voucher(RecordMixin, Base):
     issued_at: Mapped[datetime] = mapped_column(UTCDateTime())
     expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     reason: Mapped[str] = mapped_column(String(200))
-    entitlement_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("entitlements.id"))
+    entitlement_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("entitlements.id"), index=True)
     case_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("cases.id"))
 
     # A list filter's index holds its rows in the list's order (api/lists.py, ADR 0018).
