@@ -10,7 +10,7 @@ from goodwill import __version__
 from goodwill.api import docs, errors, health, middleware
 from goodwill.config import Settings, get_settings
 from goodwill.store.db import make_engine, make_session_factory
-from goodwill.web import admin, cases, console, control_room, home, passengers, surveys, value, voice
+from goodwill.web import admin, cases, console, control_room, home, messages, passengers, surveys, value, voice
 from goodwill.web.templating import STATIC_DIR
 
 API_PREFIX = "/api/v1"
@@ -45,7 +45,7 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
     for router in api_routers():
         app.include_router(router, prefix=API_PREFIX, responses=errors.ERROR_RESPONSES)
     console.install(app)
-    web = (console, home, passengers, cases, control_room, voice, value, admin, surveys)
+    web = (console, home, passengers, cases, messages, control_room, voice, value, admin, surveys)
     for router in (module.router for module in web):
         app.include_router(router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")

@@ -183,6 +183,7 @@ class TimelineItem(BaseModel):
     internal: bool
     status: str | None = Field(description="An outbound message's delivery status")
     case_id: uuid.UUID | None
+    message_id: uuid.UUID | None = Field(default=None, description="The outbound message (its preview shows it)")
 
 
 class CaseView(BaseModel):
@@ -506,6 +507,7 @@ def _timeline(session: Session, pid: uuid.UUID) -> tuple[list[TimelineItem], boo
             internal=i.internal,
             status=None,
             case_id=i.case_id,
+            message_id=i.message_id,
         )
         for i in interactions
     ] + [
@@ -519,6 +521,7 @@ def _timeline(session: Session, pid: uuid.UUID) -> tuple[list[TimelineItem], boo
             internal=False,
             status=m.status,
             case_id=m.case_id,
+            message_id=m.id,
         )
         for m in messages
         if m.id not in shown
