@@ -20,6 +20,13 @@ from tests.notifications import world
 def test_the_demo_worker_sends_what_the_storm_wrote_and_stops_when_asked(db_url: str) -> None:
     settings = Settings(database_url=db_url, secret_key=SecretStr(TEST_SECRET), message_transport="live")
     st = CliState(settings=settings)
+    try:
+        _deliver_and_stop(st)
+    finally:
+        st.close()  # no connection left for the garbage collector
+
+
+def _deliver_and_stop(st: CliState) -> None:
     people = [{"email": f"p{i}@example.org", "first_name": f"P{i}"} for i in range(3)]
     with st.unit_of_work() as session:
         world.build(session, people=people)

@@ -139,9 +139,11 @@ def live_server(served_app: FastAPI) -> Iterator[LiveServer]:
         yield server
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
-    """Headless Chromium from Debian's package. Missing: the test skips, or fails where GOODWILL_REQUIRE_BROWSER=1
+    """Headless Chromium from Debian's package, one per test module: Playwright's threads end with the module, so
+    tests of code that forks only in a single-threaded process (`kit.processes.fork_is_safe`) see one thread.
+    Missing: the test skips, or fails where GOODWILL_REQUIRE_BROWSER=1
     (CI sets it; .ci/run installs the package)."""
     if not Path(CHROMIUM).exists():
         if os.environ.get("GOODWILL_REQUIRE_BROWSER") == "1":
