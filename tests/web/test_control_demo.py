@@ -5,6 +5,7 @@ from __future__ import annotations
 from sqlalchemy import func, select
 from typer.testing import CliRunner
 
+from goodwill.cases.models import Case
 from goodwill.cli import app
 from goodwill.cli.demo import BLIZZARD_IDS
 from goodwill.demo import storm
@@ -67,12 +68,14 @@ def test_the_voices_are_analysed_and_the_storm_makes_its_passengers_angrier(
                 select(func.avg(Feedback.nps)).where(scored, Feedback.flight_id.not_in(disrupted))
             )
             pending = session.scalar(select(func.count()).where(Feedback.text != "", Feedback.analysis_model.is_(None)))
+            complaints = session.scalar(select(func.count()).where(Case.team == "customer_care"))
     finally:
         engine.dispose()
     assert storm_nps is not None
     assert calm_nps is not None
     assert float(storm_nps) < float(calm_nps) - 2
     assert pending == 0  # every answer with words went through the analysis
+    assert complaints  # the closed loop gave the detractors a person: customer care's queue, the demo agent's team
 
 
 def test_the_blizzard_events_are_named_as_the_demo_looks_for_them() -> None:

@@ -27,6 +27,7 @@ from goodwill.demo import storm, voices
 from goodwill.demo.generator import FIRST_DAY, LAST_DAY
 from goodwill.errors import RuleViolation
 from goodwill.kit.time import utc_now
+from goodwill.listening import closing
 from goodwill.logging import get_logger
 from goodwill.migrations import runner
 from goodwill.notifications import service as messages_service
@@ -273,14 +274,17 @@ def _replay_blizzard(st: CliState) -> None:
 
 
 def _add_voices(st: CliState, *, seed: int) -> None:
-    """Post-flight survey answers around the storm, analysed, with the spikes they make (once)."""
+    """Post-flight survey answers around the storm, analysed, with the spikes they make, and the closed loop run over
+    them: the cases customer care answers (once)."""
     with st.unit_of_work() as session:
         if voices.already_there(session):
             return
         console.print("Passengers answer the post-flight survey (analysed with the shipped model)…")
         report = voices.add_voices(session, seed=seed, now=utc_now())
+        looped = closing.close_loop(session, now=utc_now())  # detractors and angry words get a person: cases
     console.print(
-        f"Voices: {report.answers:,} survey answers, {report.with_words:,} with words, {report.spikes} spike alerts."
+        f"Voices: {report.answers:,} survey answers, {report.with_words:,} with words, {report.spikes} spike alerts; "
+        f"the closed loop opened {looped.cases_opened:,} cases for customer care."
     )
 
 
