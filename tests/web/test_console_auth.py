@@ -158,3 +158,13 @@ def test_sign_out_ends_the_session_and_needs_the_token(console: Console) -> None
 def test_an_api_key_is_no_console_session(app: FastAPI) -> None:
     client = TestClient(app)
     assert client.get("/home", headers={"Authorization": "Bearer gw_x.y"}, follow_redirects=False).status_code == 303
+
+
+def test_a_malformed_address_is_a_page_naming_the_field_and_the_api_keeps_its_json(console: Console) -> None:
+    agent, _ = console(Role.AGENT)
+    page = agent.get("/messages/not-a-uuid")
+    assert page.status_code == 400
+    assert page.headers["content-type"].startswith("text/html")
+    assert "message_id: Input should be a valid UUID" in page.text
+    api = agent.get("/api/v1/passengers/not-a-uuid", headers={"Authorization": "Bearer gw_x.y"})
+    assert api.headers["content-type"].startswith("application/json")

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from typing import Annotated, Any
 
 from fastapi import APIRouter, FastAPI, Form, Request
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from goodwill import __version__
@@ -124,9 +125,23 @@ def install(app: FastAPI) -> None:
                 headers={"HX-Retarget": "#alerts", "HX-Reswap": "innerHTML"},
             )
         me = _who(request)
-        return render(request, "console/error.html", {"status": status, "message": exc.message}, me=me, status=status)
+        problems = exc.problems if isinstance(exc, InvalidInput) else []
+        context = {"status": status, "message": exc.message, "problems": problems}
+        return render(request, "console/error.html", context, me=me, status=status)
 
     app.add_exception_handler(GoodwillError, handler)
+    api_invalid = app.exception_handlers[RequestValidationError]
+
+    async def invalid(request: Request, exc: Exception) -> Response:
+        """A malformed address or form on a console page (an id that is no id): a page naming the field, not the
+        API's JSON body."""
+        if not is_console(request) or not isinstance(exc, RequestValidationError):
+            response = api_invalid(request, exc)
+            return await response if inspect.isawaitable(response) else response
+        problems = [{"loc": [str(p) for p in e.get("loc", ())], "msg": str(e.get("msg", ""))} for e in exc.errors()]
+        return await handler(request, InvalidInput("the address or the form is not right", problems=problems))
+
+    app.add_exception_handler(RequestValidationError, invalid)
 
     @app.middleware("http")
     async def _started(request: Request, call_next: Any) -> Response:
