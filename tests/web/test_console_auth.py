@@ -163,7 +163,7 @@ def test_an_api_key_is_no_console_session(app: FastAPI) -> None:
 def test_a_malformed_address_is_a_page_naming_the_field_and_the_api_keeps_its_json(console: Console) -> None:
     agent, _ = console(Role.AGENT)
     page = agent.get("/messages/not-a-uuid")
-    assert page.status_code == 400
+    assert page.status_code == 422  # as the API says it: the request is malformed
     assert page.headers["content-type"].startswith("text/html")
     assert "message_id: Input should be a valid UUID" in page.text
     api = agent.get("/api/v1/passengers/not-a-uuid", headers={"Authorization": "Bearer gw_x.y"})

@@ -139,7 +139,12 @@ def install(app: FastAPI) -> None:
             response = api_invalid(request, exc)
             return await response if inspect.isawaitable(response) else response
         problems = [{"loc": [str(p) for p in e.get("loc", ())], "msg": str(e.get("msg", ""))} for e in exc.errors()]
-        return await handler(request, InvalidInput("the address or the form is not right", problems=problems))
+        context = {"status": 422, "message": "the address or the form is not right", "problems": problems}
+        if is_htmx(request):
+            return render(
+                request, "console/_alert.html", context, headers={"HX-Retarget": "#alerts", "HX-Reswap": "innerHTML"}
+            )
+        return render(request, "console/error.html", context, me=_who(request), status=422)
 
     app.add_exception_handler(RequestValidationError, invalid)
 
