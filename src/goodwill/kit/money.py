@@ -26,11 +26,19 @@ def exponent(currency: str) -> int:
     return _EXPONENTS.get(currency, 2)
 
 
+_CHECKED: dict[str, str] = {}  # codes seen, as checked (a storm checks the same few a million times)
+
+
 def check_currency(code: str) -> str:
     """Return the upper-cased ISO 4217 code or raise ValueError."""
+    known = _CHECKED.get(code)
+    if known is not None:
+        return known
     value = code.strip().upper()
     if not _CURRENCY.match(value):
         raise ValueError(f"not an ISO 4217 currency code: {code!r}")
+    if len(_CHECKED) < 1024:
+        _CHECKED[code] = value
     return value
 
 

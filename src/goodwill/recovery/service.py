@@ -20,7 +20,7 @@ from __future__ import annotations
 import json
 import uuid
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -58,7 +58,16 @@ from goodwill.recovery.facts import (
 from goodwill.recovery.models import Entitlement
 from goodwill.recovery.policy import Policy
 from goodwill.recovery.settle import PAY, Entry, Granted, Owed, Settlement, is_pay, merge_pay, settle
-from goodwill.store.bulk import JSONText, chunks, insert_rows, is_sqlite, select_in, update_rows
+from goodwill.store.bulk import (
+    IdReader,
+    JSONText,
+    chunks,
+    insert_rows,
+    is_sqlite,
+    raw_ids,
+    select_in,
+    update_rows,
+)
 from goodwill.vouchers.ledger import new_code
 from goodwill.vouchers.models import LedgerEntry, Voucher
 from goodwill.vouchers.service import issued_payload
@@ -155,44 +164,49 @@ def _travellers_of(session: Session, pairs: Sequence[tuple[FlightEvent, Flight]]
     """For each (event, flight): every passenger with a confirmed segment on the flight, with their whole
     journey. One query set for all the flights, however many events there are."""
     flight_ids = {flight.id for _e, flight in pairs}
+    ids = IdReader()  # the journeys' legs name each booking and flight many times: each UUID built once
     journeys_on: dict[uuid.UUID, set[tuple[uuid.UUID, int]]] = defaultdict(set)
     for booking_id, journey, flight_id in select_in(
         session,
-        lambda b: select(Segment.booking_id, Segment.journey, Segment.flight_id).where(
+        lambda b: select(raw_ids(Segment.booking_id), Segment.journey, raw_ids(Segment.flight_id)).where(
             Segment.flight_id.in_(b), Segment.status == "confirmed"
         ),
         flight_ids,
     ):
-        journeys_on[flight_id].add((booking_id, journey))
+        journeys_on[ids(flight_id)].add((ids(booking_id), journey))
     journeys = {j for on in journeys_on.values() for j in on}
     booking_ids = {b for b, _j in journeys}
     legs: dict[tuple[uuid.UUID, int], list[tuple[int, uuid.UUID]]] = defaultdict(list)
     journey_count: dict[uuid.UUID, set[int]] = defaultdict(set)
-    for booking_id, journey, sequence, flight_id, status in select_in(
+    for raw_booking, journey, sequence, flight_id, status in select_in(
         session,
         lambda b: select(
-            Segment.booking_id, Segment.journey, Segment.sequence, Segment.flight_id, Segment.status
+            raw_ids(Segment.booking_id), Segment.journey, Segment.sequence, raw_ids(Segment.flight_id), Segment.status
         ).where(Segment.booking_id.in_(b)),
         booking_ids,
     ):
+        booking_id = ids(raw_booking)
         journey_count[booking_id].add(journey)
         if (booking_id, journey) in journeys and status == "confirmed":
-            legs[(booking_id, journey)].append((sequence, flight_id))
-    currencies = dict(
-        select_in(session, lambda b: select(Booking.id, Booking.currency).where(Booking.id.in_(b)), booking_ids)
-    )
+            legs[(booking_id, journey)].append((sequence, ids(flight_id)))
+    currencies = {
+        ids(booking_id): currency
+        for booking_id, currency in select_in(
+            session, lambda b: select(raw_ids(Booking.id), Booking.currency).where(Booking.id.in_(b)), booking_ids
+        )
+    }
     people: dict[uuid.UUID, list[tuple[uuid.UUID, int, bool]]] = defaultdict(list)
     for booking_id, passenger_id, fare, minor in select_in(
         session,
         lambda b: select(
-            BookingPassenger.booking_id,
-            BookingPassenger.passenger_id,
+            raw_ids(BookingPassenger.booking_id),
+            raw_ids(BookingPassenger.passenger_id),
             BookingPassenger.fare_minor,
             BookingPassenger.unaccompanied_minor,
         ).where(BookingPassenger.booking_id.in_(b)),
         booking_ids,
     ):
-        people[booking_id].append((passenger_id, fare, bool(minor)))
+        people[ids(booking_id)].append((ids(passenger_id), fare, bool(minor)))
     chains = {key: tuple(f for _s, f in sorted(ordered)) for key, ordered in legs.items()}
     found: list[list[_Traveller]] = []
     for event, flight in pairs:
@@ -583,25 +597,74 @@ def _event_fields(event: FlightEvent) -> tuple[uuid.UUID, str, int]:
     return event.id, event.external_id, event.revision
 
 
+_AMOUNT_MARK = "\x00amount\x00"
+_AMOUNT_TEXT = json.dumps(_AMOUNT_MARK)
+
+
+class FactsTexts:
+    """The JSON text of claims' facts, each dict serialised once (SQLite writes the text, `store.bulk.JSONText`).
+
+    Claims decided alike share one facts dict (`_kept`, `settle.merge_pay`): its text is kept by the dict's id
+    (the caller keeps the dicts alive while this lives). A payment one event alone owes (`settle._alone_facts`)
+    differs from its journey's others only in its amount (a share of each booking's fare): its text is made
+    from the journey's, the amount put in. Either way the very text `json.dumps` makes of the whole dict."""
+
+    def __init__(self) -> None:
+        self._by_id: dict[int, str] = {}
+        self._by_shape: dict[tuple[Any, ...], tuple[Any, str, str]] = {}
+
+    def __call__(self, facts: Mapping[str, Any]) -> str | None:
+        """The text of `facts` without its closing brace (a comma after the last fact), or None when the facts
+        name a key the row adds itself (`_OWN_FACTS`)."""
+        text = self._by_id.get(id(facts))
+        if text is None:
+            if not _OWN_FACTS.isdisjoint(facts):
+                return None
+            text = self._by_id[id(facts)] = self._paid_alone(facts) or (
+                json.dumps(facts)[:-1] + (", " if facts else "")
+            )
+        return text
+
+    def _paid_alone(self, facts: Mapping[str, Any]) -> str | None:
+        paid_for = facts.get("paid_for")
+        by_event = facts.get("by_event")
+        if not isinstance(by_event, dict) or len(by_event) != 1 or paid_for not in by_event:
+            return None
+        entry = by_event[paid_for]
+        amount, plain = entry.get("amount_minor"), entry.get("facts")
+        if type(amount) is not int or not isinstance(plain, dict) or len(facts) != len(plain) + 2:
+            return None
+        if any(facts.get(k) is not v for k, v in plain.items()):  # not `{**plain, "paid_for", "by_event"}`
+            return None
+        shape = (paid_for, id(plain), *(v for k, v in entry.items() if k not in ("amount_minor", "facts")), *entry)
+        try:
+            held = self._by_shape.get(shape)
+        except TypeError:  # a value that cannot be a key
+            return None
+        if held is None or held[0] is not plain:
+            marked = json.dumps({**facts, "by_event": {paid_for: {**entry, "amount_minor": _AMOUNT_MARK}}})
+            if marked.count(_AMOUNT_TEXT) != 1:
+                return None
+            head, tail = marked[:-1].split(_AMOUNT_TEXT)
+            held = self._by_shape[shape] = (plain, head, tail + ", ")
+        return f"{held[1]}{int.__repr__(amount)}{held[2]}"
+
+
 def _entitlement_values(
     o: Owed,
     revision: int,
     event: tuple[uuid.UUID, str, int],
     now: datetime,
     history: list[Any],
-    texts: dict[int, str] | None = None,
+    texts: FactsTexts | None = None,
 ) -> tuple[Any, ...]:
     """An entitlement's values in `_ENTITLEMENT_COLUMNS` order; `event` as `_event_fields` gives it.
 
-    With `texts` (SQLite), the facts are written as JSON text made from the claim's facts serialised once
-    (claims decided alike share one facts dict: `_kept`, `settle.merge_pay`), keyed by that dict's id, which
-    the caller keeps alive: the very text `json.dumps` makes of the whole dict."""
+    With `texts` (SQLite), the facts are written as JSON text (`FactsTexts`), the row's own facts added."""
     event_id, external_id, event_revision = event
     facts: dict[str, Any] | JSONText
-    if texts is not None and not _OWN_FACTS.intersection(o.facts):
-        shared = texts.get(id(o.facts))
-        if shared is None:
-            shared = texts[id(o.facts)] = json.dumps(o.facts)[:-1] + (", " if o.facts else "")
+    shared = texts(o.facts) if texts is not None else None
+    if shared is not None:
         facts = JSONText(
             f'{shared}"digest": "{o.digest}", "revision": {int(revision)}, "event_id": {_json_text(external_id)}, '
             f'"event_revision": {int(event_revision)}, "history": {json.dumps(history) if history else "[]"}}}'
@@ -645,7 +708,7 @@ def _apply_all(
     # New entitlements.
     new = [(o, revision, event) for plan, event, _r in items for o, revision in plan.create]
     fields = {id(event): _event_fields(event) for _p, event, _r in items}
-    texts: dict[int, str] | None = {} if is_sqlite(session) else None
+    texts = FactsTexts() if is_sqlite(session) else None
     rows = []
     for entitlement_id, (o, revision, event) in zip(new_ids(len(new)), new, strict=True):
         values = _entitlement_values(o, revision, fields[id(event)], now, [], texts)

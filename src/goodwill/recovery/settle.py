@@ -27,6 +27,7 @@ import uuid
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
+from json.encoder import encode_basestring_ascii
 from typing import Any
 
 
@@ -89,8 +90,9 @@ def _plain(value: Any) -> Any:
     return value.isoformat() if hasattr(value, "isoformat") else value
 
 
-def remember(owed: Owed) -> dict[str, Any]:
-    """What one event owes on a payment claim, as kept in the claim's facts (JSON)."""
+def remember(owed: Owed, plain: dict[str, Any] | None = None) -> dict[str, Any]:
+    """What one event owes on a payment claim, as kept in the claim's facts (JSON); `plain`: its facts as JSON
+    values (`_plain_facts`), when already made."""
     return {
         "flight_id": owed.flight_id.hex,
         "regime": owed.regime,
@@ -102,7 +104,7 @@ def remember(owed: Owed) -> dict[str, Any]:
         "amount_minor": owed.amount_minor,
         "currency": owed.currency,
         "form": owed.form,
-        "facts": {k: _plain(v) for k, v in owed.facts.items() if k != "by_event"},
+        "facts": plain if plain is not None else {k: _plain(v) for k, v in owed.facts.items() if k != "by_event"},
     }
 
 
@@ -112,33 +114,57 @@ def _fingerprint(by_event: Mapping[str, Mapping[str, Any]]) -> str:
     )
 
 
-@lru_cache(maxsize=4096)
+def _json_scalar(value: Any) -> str:
+    """`json.dumps(value)` of a string, an int or None, without the encoder's set-up (called per claim)."""
+    if value is None:
+        return "null"
+    if type(value) is str:
+        return encode_basestring_ascii(value)
+    if type(value) is int:
+        return int.__repr__(value)
+    return json.dumps(value)
+
+
 def _alone(event_type: str, rule_id: str, amount_minor: int | None, currency: str | None, form: str | None) -> str:
-    return _fingerprint({event_type: {"rule_id": rule_id, "amount_minor": amount_minor, "currency": currency,
-                                      "form": form}})  # fmt: skip
+    """`_fingerprint` of one event's payment, the very text, built directly (amounts differ per fare, so a
+    storm makes one per passenger paid)."""
+    parts = (rule_id, amount_minor, currency, form)
+    return f"{{{_json_scalar(event_type)}: [{', '.join(map(_json_scalar, parts))}]}}"
 
 
-_ALONE_FACTS: dict[tuple[Any, ...], dict[str, Any]] = {}
+_BY_IDENTITY: dict[tuple[Any, ...], tuple[Mapping[str, Any], dict[str, Any]]] = {}
+_PLAIN: dict[int, tuple[Mapping[str, Any], dict[str, Any]]] = {}
+
+
+def _plain_facts(facts: Mapping[str, Any]) -> dict[str, Any]:
+    """`remember`'s facts (JSON values, without `by_event`), made once per facts dict (a journey's claims share
+    one, `_kept`): the dict is held with its result, so its id is not reused meanwhile."""
+    held = _PLAIN.get(id(facts))
+    if held is not None and held[0] is facts:
+        return held[1]
+    plain = {k: _plain(v) for k, v in facts.items() if k != "by_event"}
+    if len(_PLAIN) >= 4096:
+        _PLAIN.clear()
+    _PLAIN[id(facts)] = (facts, plain)
+    return plain
 
 
 def _alone_facts(event_type: str, now: Owed) -> dict[str, Any]:
-    """The facts of a payment claim one event alone owes. Claims owed alike (everyone on a journey paid by
-    one rule) share one dict, which nobody modifies: the fan-out then serialises it once."""
-    items = tuple(now.facts.items())
-    try:
-        key = (event_type, now.flight_id, now.regime, now.policy_id, now.policy_version, now.rule_id, now.basis,
-               now.explanation, now.amount_minor, now.currency, now.form, items,
-               tuple(type(v) for _k, v in items))  # fmt: skip
-        found = _ALONE_FACTS.get(key)
-    except TypeError:  # a fact that cannot be a key (a list): made afresh
-        key, found = None, None
-    if found is None:
-        entry = remember(now)
-        found = {**entry["facts"], "paid_for": event_type, "by_event": {event_type: entry}}
-        if key is not None:
-            if len(_ALONE_FACTS) >= 4096:
-                _ALONE_FACTS.clear()
-            _ALONE_FACTS[key] = found
+    """The facts of a payment claim one event alone owes (as `remember` keeps them). Claims owed alike
+    (everyone on a journey paid by one rule) share one dict, which nobody modifies: the fan-out then
+    serialises it once."""
+    # Claims owed alike share the very facts dict (`_kept`): they are recognised by its identity.
+    key = (event_type, id(now.facts), now.flight_id, now.regime, now.policy_id, now.policy_version, now.rule_id,
+           now.basis, now.explanation, now.amount_minor, now.currency, now.form)  # fmt: skip
+    held = _BY_IDENTITY.get(key)
+    if held is not None and held[0] is now.facts:
+        return held[1]
+    plain = _plain_facts(now.facts)
+    entry = remember(now, plain)
+    found = {**plain, "paid_for": event_type, "by_event": {event_type: entry}}
+    if len(_BY_IDENTITY) >= 4096:
+        _BY_IDENTITY.clear()
+    _BY_IDENTITY[key] = (now.facts, found)  # the dict held, so its id is not reused meanwhile
     return found
 
 

@@ -16,6 +16,7 @@ import pickle
 import queue
 import sqlite3
 import threading
+import uuid
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import suppress
 from datetime import UTC, datetime
@@ -29,6 +30,7 @@ from sqlalchemy import (
     Date,
     Engine,
     FromClause,
+    String,
     TableClause,
     Uuid,
     bindparam,
@@ -36,6 +38,7 @@ from sqlalchemy import (
     func,
     insert,
     select,
+    type_coerce,
     update,
 )
 from sqlalchemy.orm import Session
@@ -93,6 +96,29 @@ def select_in(
             return
     for batch in chunks(wanted):
         yield from session.execute(query(batch))
+
+
+def raw_ids(column: Any) -> Any:
+    """`column` (a UUID column) read as the database gives it, for `IdReader` to turn into UUIDs: a read of
+    many repeated ids (a storm's journeys: every leg names its booking and flight) then builds each once,
+    where SQLAlchemy's own type builds a UUID per value read."""
+    return type_coerce(column, String()).label(column.key)
+
+
+class IdReader:
+    """UUIDs from ids read by `raw_ids`: 32 hex digits on SQLite (built once per distinct value), UUIDs
+    already on PostgreSQL (as they come)."""
+
+    def __init__(self) -> None:
+        self._known: dict[str, uuid.UUID] = {}
+
+    def __call__(self, value: Any) -> uuid.UUID:
+        if isinstance(value, uuid.UUID):
+            return value
+        found = self._known.get(value)
+        if found is None:
+            found = self._known[value] = uuid.UUID(hex=value)
+        return found
 
 
 def is_sqlite(session: Session) -> bool:
