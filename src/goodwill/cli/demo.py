@@ -18,7 +18,7 @@ from goodwill.access.roles import Role
 from goodwill.audit import service as audit
 from goodwill.bookings import queries as bookings
 from goodwill.cli.context import CliState, state
-from goodwill.cli.notifications import channels_from
+from goodwill.cli.notifications import channels_from, listening_worker
 from goodwill.cli.output import console, print_json, progress, table_rows
 from goodwill.cli.serve import serve_app
 from goodwill.customers.value import refresh_value
@@ -28,6 +28,7 @@ from goodwill.demo.generator import FIRST_DAY, LAST_DAY
 from goodwill.errors import RuleViolation
 from goodwill.kit.time import utc_now
 from goodwill.listening import closing
+from goodwill.listening.scheduled import ListeningJobs, ListeningWorker
 from goodwill.logging import get_logger
 from goodwill.migrations import runner
 from goodwill.notifications import service as messages_service
@@ -224,22 +225,28 @@ def demo(
             worker.join(timeout=10)
 
 
-def _deliver_while_serving(st: CliState, stop: threading.Event) -> None:
+def _deliver_while_serving(st: CliState, stop: threading.Event, jobs: ListeningJobs | None = None) -> None:
     """The demo's `goodwill worker`, in the server's process: every message the storm (or an agent) writes is
-    delivered on the console channel (nothing leaves the machine), so the control room shows how fast."""
+    delivered on the console channel (nothing leaves the machine), so the control room shows how fast; and every
+    survey answer or feedback posted while the demo serves is analysed and looped (a detractor gets a case) and the
+    spikes are looked for, as the worker does, with no command."""
     channels = channels_from(st.settings, "console")
     secret = st.settings.secret_key.get_secret_value()
+    listener: ListeningWorker | None = None
     while not stop.is_set():
         try:
+            if listener is None:
+                listener = listening_worker(st, jobs or ListeningJobs())
             run = messages_service.deliver_due(
                 st.unit_of_work, channels=channels, server_secret=secret, airline=st.settings.airline_name,
                 now=utc_now, limit=500, lease=timedelta(minutes=5), stop=stop.is_set,
             )  # fmt: skip
+            heard = listener.step(now=utc_now) if listener is not None and not stop.is_set() else None
         except Exception:  # the demo's server goes on; the worker tries again
             log.exception("demo.worker_failed")
             stop.wait(5)
             continue
-        if run.claimed == 0:
+        if run.claimed == 0 and (heard is None or not heard.busy):
             stop.wait(2)
 
 

@@ -1,4 +1,5 @@
-"""`goodwill worker` delivers the outbox; `goodwill messages` lists, shows, previews and retries messages."""
+"""`goodwill worker` delivers the outbox and listens (analyses new feedback, runs the closed loop, detects
+spikes); `goodwill messages` lists, shows, previews and retries messages."""
 
 from __future__ import annotations
 
@@ -13,11 +14,15 @@ import typer
 from rich.table import Table
 
 from goodwill.audit import service as audit
-from goodwill.cli.context import state
+from goodwill.cli.context import CliState, state
 from goodwill.cli.output import console, err_console, print_json, table_rows
 from goodwill.config import Settings
 from goodwill.errors import InvalidInput
 from goodwill.kit.time import utc_now
+from goodwill.listening import analysing
+from goodwill.listening.language import LanguageMode
+from goodwill.listening.scheduled import ListeningJobs, ListeningRun, ListeningWorker
+from goodwill.logging import get_logger
 from goodwill.notifications import service as messages_service
 from goodwill.notifications.channels import (
     Channel,
@@ -31,6 +36,7 @@ from goodwill.notifications.channels import (
 app = typer.Typer(help="Messages to passengers: the outbox, previews, retries.", no_args_is_help=True)
 JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON.")]
 ACTOR = "cli"
+log = get_logger(__name__)
 
 
 def _id(value: str, what: str) -> uuid.UUID:
@@ -76,11 +82,27 @@ class _Stop:
         self.requested = True
 
 
+def listening_worker(st: CliState, jobs: ListeningJobs) -> ListeningWorker | None:
+    """The worker's listening jobs, with the model the settings name (loaded now: a missing model stops the
+    worker at its start, not at its first feedback)."""
+    if not jobs.any:
+        return None
+    settings = st.settings
+    models = analysing.find_models(settings.listening_model) if jobs.analyse else None
+    mode = LanguageMode(settings.listening_language_mode)
+    return ListeningWorker(st.unit_of_work, jobs=jobs, models=models, mode=mode)
+
+
+def _add(total: dict[str, int], run: dict[str, int]) -> None:
+    for key, value in run.items():
+        total[key] = total.get(key, 0) + value
+
+
 def register(root: typer.Typer) -> None:
     @root.command("worker")
     def worker(
         ctx: typer.Context,
-        once: Annotated[bool, typer.Option("--once", help="Deliver what is due now, then exit.")] = False,
+        once: Annotated[bool, typer.Option("--once", help="Do what is due now (every job), then exit.")] = False,
         batch: Annotated[int, typer.Option("--batch", min=1, max=5000, help="Messages claimed at a time.")] = 200,
         idle: Annotated[float, typer.Option("--idle", min=0.05, help="Seconds to wait when nothing is due.")] = 2.0,
         transport: Annotated[
@@ -90,39 +112,102 @@ def register(root: typer.Typer) -> None:
             float,
             typer.Option("--lease", min=1, help="Seconds a claimed batch is this worker's before others retake it."),
         ] = 300.0,
+        delivery: Annotated[
+            bool, typer.Option("--delivery/--no-delivery", help="Deliver the outbox's messages.")
+        ] = True,
+        listening: Annotated[
+            bool,
+            typer.Option(
+                "--listening/--no-listening",
+                help="Analyse new feedback (language, spam, sentiment, topics, urgency), as `goodwill listening "
+                "analyse --pending` does, with the model GOODWILL_LISTENING_MODEL names (else the shipped one).",
+            ),
+        ] = True,
+        loop: Annotated[
+            bool,
+            typer.Option(
+                "--loop/--no-loop",
+                help="Run the closed loop over analysed feedback, as `goodwill listening loop` does: a case for "
+                "each detractor, angry or urgent voice.",
+            ),
+        ] = True,
+        spikes: Annotated[
+            bool,
+            typer.Option(
+                "--spikes/--no-spikes",
+                help="Detect spikes by route and airport, as `goodwill listening spikes` does (24 h window, 28 "
+                "days of baseline).",
+            ),
+        ] = True,
+        listening_batch: Annotated[
+            int,
+            typer.Option("--listening-batch", min=1, max=5000, help="Feedback analysed and looped per cycle."),
+        ] = ListeningJobs.batch,
+        listening_every: Annotated[
+            float,
+            typer.Option(
+                "--listening-every",
+                min=0,
+                help="Seconds between two looks for new feedback (at once while some waits).",
+            ),
+        ] = ListeningJobs.every,
+        spikes_every: Annotated[
+            float, typer.Option("--spikes-every", min=1, help="Seconds between two spike detections.")
+        ] = ListeningJobs.spikes_every,
         as_json: JsonOption = False,
     ) -> None:
-        """Deliver the outbox: claim due messages with a lease, write each in the passenger's language, send it on
-        a channel they allow (SMTP, the SMS/push provider, or the console), retry with backoff. SIGTERM stops
-        after the message in hand; a killed worker's batch is taken again when its lease runs out.
+        """Deliver the outbox and listen: claim due messages with a lease, write each in the passenger's language,
+        send it on a channel they allow (SMTP, the SMS/push provider, or the console), retry with backoff; between
+        two deliveries, analyse new feedback in small batches, run the closed loop over it (a case for each
+        detractor, angry or urgent voice, once) and, every 15 minutes, detect spikes. SIGTERM stops after the
+        message in hand; a killed worker's batch is taken again when its lease runs out. Several workers share
+        the work: none sends a message, analyses a feedback or opens its case twice.
 
         Example:
 
             goodwill worker --batch 500
+            goodwill worker --no-listening --no-spikes      # deliver only
+            goodwill worker --once --no-delivery --json     # analyse and loop what waits, then exit
         """
         st = state(ctx)
         settings = st.settings
-        channels = channels_from(settings, transport)
+        jobs = ListeningJobs(
+            analyse=listening, loop=loop, spikes=spikes, batch=listening_batch, every=listening_every,
+            spikes_every=spikes_every,
+        )  # fmt: skip
+        listener = listening_worker(st, jobs)
+        channels = channels_from(settings, transport) if delivery else {}
         stop = _Stop()
         previous = {sig: signal.signal(sig, stop.handle) for sig in (signal.SIGTERM, signal.SIGINT)}
         total: dict[str, int] = {}
         try:
             while not stop():
-                run = messages_service.deliver_due(
-                    st.unit_of_work,
-                    channels=channels,
-                    server_secret=settings.secret_key.get_secret_value(),
-                    airline=settings.airline_name,
-                    now=utc_now,
-                    limit=batch,
-                    lease=timedelta(seconds=lease),
-                    stop=stop,
-                )
-                for key, value in run.as_dict().items():
-                    total[key] = total.get(key, 0) + value
-                if run.claimed and not as_json and not once:
-                    err_console.print(", ".join(f"{k} {v}" for k, v in run.as_dict().items() if v), highlight=False)
-                if run.claimed == 0:
+                busy = False
+                if delivery:
+                    run = messages_service.deliver_due(
+                        st.unit_of_work,
+                        channels=channels,
+                        server_secret=settings.secret_key.get_secret_value(),
+                        airline=settings.airline_name,
+                        now=utc_now,
+                        limit=batch,
+                        lease=timedelta(seconds=lease),
+                        stop=stop,
+                    )
+                    _add(total, run.as_dict())
+                    if run.claimed and not as_json and not once:
+                        err_console.print(", ".join(f"{k} {v}" for k, v in run.as_dict().items() if v), highlight=False)
+                    busy = run.claimed > 0
+                if listener is not None and not stop():
+                    heard = _listen(listener, once=once)
+                    _add(total, heard.as_dict())
+                    if heard.busy and not as_json and not once:
+                        err_console.print(
+                            ", ".join(f"{k.replace('_', ' ')} {v}" for k, v in heard.as_dict().items() if v),
+                            highlight=False,
+                        )
+                    busy = busy or heard.busy
+                if not busy:
                     if once:
                         break
                     time.sleep(idle)
@@ -134,9 +219,21 @@ def register(root: typer.Typer) -> None:
         if as_json:
             print_json(total)
         elif once:
-            table_rows(list(total.items()) or [("claimed", 0)])
+            table_rows([(k, v) for k, v in total.items() if v or k == "claimed"] or [("claimed", 0)])
 
     root.add_typer(app, name="messages")
+
+
+def _listen(listener: ListeningWorker, *, once: bool) -> ListeningRun:
+    """One listening step; a failure is logged and the worker goes on delivering (it tries again later), except
+    in a single pass (--once), which fails."""
+    try:
+        return listener.step(now=utc_now)
+    except Exception:
+        if once:
+            raise
+        log.exception("worker.listening_failed")
+        return ListeningRun()
 
 
 def _row(m: Any) -> dict[str, Any]:

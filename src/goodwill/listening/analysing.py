@@ -111,13 +111,17 @@ class AnalyseReport:
     language_mode: str
 
 
-def _selection(ids: Collection[uuid.UUID] | None, *, everything: bool) -> Any:
+def _selection(ids: Collection[uuid.UUID] | None, *, everything: bool, limit: int | None = None) -> Any:
     query = select(Feedback.id).order_by(Feedback.received_at, Feedback.id)
     if ids is not None:
         return query.where(Feedback.id.in_(list(ids)))
     if everything:
         return query
-    return query.where(Feedback.analysis_model.is_(None))
+    # The feedback not analysed yet, taken by this transaction: on PostgreSQL a row another analysis holds is
+    # skipped (FOR UPDATE SKIP LOCKED), so two workers (or a worker and the command) never analyse one feedback
+    # twice; SQLite's single writer does the same by taking turns.
+    pending = query.where(Feedback.analysis_model.is_(None)).with_for_update(skip_locked=True)
+    return pending if limit is None else pending.limit(limit)
 
 
 def count_to_analyse(session: Session, *, ids: Collection[uuid.UUID] | None = None, everything: bool = False) -> int:
@@ -139,12 +143,14 @@ def analyse_feedback(
     mode: LanguageMode = LanguageMode.FAST,
     now: datetime,
     progress: Callable[[int], None] | None = None,
+    limit: int | None = None,
 ) -> AnalyseReport:
     """Analyse feedback and store the analysis in its fields: the given ids, else every feedback not analysed
-    yet (`everything`: all of it again). A field an agent corrected keeps the agent's value."""
+    yet, oldest first, at most `limit` of it (`everything`: all of it again). A field an agent corrected keeps the
+    agent's value."""
     from goodwill.listening.pipeline import Message, analyse_messages
 
-    wanted = [row[0] for row in session.execute(_selection(ids, everything=everything))]
+    wanted = [row[0] for row in session.execute(_selection(ids, everything=everything, limit=limit))]
     analysed = spam = kept = 0
     for batch in chunks(wanted, BATCH):
         rows = session.execute(

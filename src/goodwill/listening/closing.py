@@ -24,6 +24,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import ColumnElement, func, or_, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from goodwill.cases import service as cases
@@ -143,14 +144,25 @@ def close_loop(
     report = LoopReport()
     while limit is None or report.examined < limit:
         size = BATCH if limit is None else min(BATCH, limit - report.examined)
-        batch = list(
-            session.scalars(select(Feedback).where(*_ready()).order_by(Feedback.received_at, Feedback.id).limit(size))
-        )
+        # Taken by this transaction: on PostgreSQL a feedback another loop holds is skipped (FOR UPDATE SKIP
+        # LOCKED), so two workers never judge one feedback twice; SQLite's single writer takes turns.
+        ready = select(Feedback).where(*_ready()).order_by(Feedback.received_at, Feedback.id).limit(size)
+        batch = list(session.scalars(ready.with_for_update(skip_locked=True)))
         if not batch:
             break
         _loop_batch(session, batch, report, now=now, policy=policy)
         session.flush()
     return report
+
+
+def _hold_case_counter(session: Session) -> None:
+    """Lock the case counter until the transaction ends (taking no reference). On a database that has never
+    opened a case, a loop running at the same time may create the counter first: then wait for theirs."""
+    try:
+        with session.begin_nested():
+            cases.next_references(session, 0)
+    except IntegrityError:
+        cases.next_references(session, 0)
 
 
 def _loop_batch(
@@ -161,6 +173,12 @@ def _loop_batch(
     if passenger_ids:
         rows = session.execute(select(Passenger.id, Passenger.tier).where(Passenger.id.in_(passenger_ids)))
         tiers = {row[0]: row[1] for row in rows}
+    decisions = [loop.decide(facts_of(f, tiers.get(f.passenger_id) if f.passenger_id else None)) for f in batch]
+    if any(d.needs_person for d in decisions):
+        # Hold the case counter before reading who has an open case: a loop running at the same time (another
+        # worker's) opens its cases and commits first, and this one then sees them and joins them, so two
+        # feedback of one passenger judged at once still make one conversation.
+        _hold_case_counter(session)
     open_cases = cases.open_cases_of(session, passenger_ids=passenger_ids)
     written = set(
         session.scalars(
@@ -170,7 +188,6 @@ def _loop_batch(
     detractors: list[Feedback] = []
     # The references of the cases this batch opens, taken at once: a feedback needing a person opens one unless
     # its passenger has an open case or an earlier feedback of the batch opened one.
-    decisions = [loop.decide(facts_of(f, tiers.get(f.passenger_id) if f.passenger_id else None)) for f in batch]
     openers: set[uuid.UUID] = set(open_cases)
     opening = 0
     for feedback, decision in zip(batch, decisions, strict=True):

@@ -8,6 +8,7 @@ from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import Boolean, Float, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import text as sql
 from sqlalchemy.orm import Mapped, mapped_column
 
 from goodwill.store.base import Base, RecordMixin
@@ -62,6 +63,15 @@ class Feedback(RecordMixin, Base):
         Index("ix_feedback_received_at", "received_at"),
         # A list filter's index holds its rows in the list's order (api/lists.py, ADR 0018).
         *(Index(f"ix_feedback_{c}_id", c, "id") for c in ("channel", "sentiment", "is_spam")),
+        # The worker's queues, in the order it takes them (oldest first), holding only the rows still to do: the
+        # feedback not analysed yet, and the feedback the closed loop has not judged yet.
+        *(
+            Index(f"ix_feedback_{name}", "received_at", "id", sqlite_where=where, postgresql_where=where)
+            for name, where in (
+                ("unanalysed", sql("analysis_model IS NULL")),
+                ("unlooped", sql("looped_at IS NULL")),
+            )
+        ),
     )
 
 
