@@ -7,6 +7,7 @@ a cancellation of one flight), a revised event and a reinstatement, in several o
 
 from __future__ import annotations
 
+import gc
 import json
 import random
 import re
@@ -137,6 +138,28 @@ def test_a_missing_event_is_named(session: Session) -> None:
     with pytest.raises(NotFound, match=str(missing)):
         process_events(session, event_ids=[known.id, missing], now=NOW, policies=POLICIES)
     assert session.scalars(select(FlightEvent.id)).all() == [known.id]
+    assert gc.isenabled()  # the collector, paused over the fan-out (ADR 0023), is back after the error
+
+
+def test_the_fan_out_runs_with_the_collector_paused_and_restores_it(
+    session: Session, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import goodwill.recovery.service as service
+
+    _world(session)
+    event = _event(session, "101", "C-101", "cancellation", notice_given_at=NOTICE)
+    seen: list[bool] = []
+    decide = service._decide
+
+    def watched(*args: Any, **kwargs: Any) -> None:
+        seen.append(gc.isenabled())
+        decide(*args, **kwargs)
+
+    monkeypatch.setattr(service, "_decide", watched)
+    reports = process_events(session, event_ids=[event.id], now=NOW, policies=POLICIES)
+    assert seen == [False]
+    assert reports[0].passengers > 0
+    assert gc.isenabled()
 
 
 def _storm(url: str, *, ahead: bool, worker_url: str | None = None) -> tuple[int, dict[str, Any]]:

@@ -41,6 +41,7 @@ from goodwill.customers.models import Passenger, Wish
 from goodwill.errors import NotFound
 from goodwill.flights.carriers import CARRIERS
 from goodwill.flights.models import Airport, Carrier, EventType, Flight, FlightEvent, FlightStatus
+from goodwill.kit import collector
 from goodwill.kit.ids import new_ids
 from goodwill.kit.money import Money
 from goodwill.notifications.models import MessageStatus, OutboundMessage
@@ -1231,6 +1232,7 @@ class Prepared:
     events: tuple[tuple[uuid.UUID, uuid.UUID, tuple[Any, ...]], ...]  # event id, flight id, the rest of _Decided
 
 
+@collector.paused()  # millions of objects alive, no garbage cycles: ADR 0023
 def prepare_events(session: Session, *, event_ids: Sequence[uuid.UUID], policies: Sequence[Policy]) -> Prepared:
     """Read what the events need and decide what each passenger is owed (nothing is written)."""
     found = {
@@ -1269,6 +1271,7 @@ def prepare_events(session: Session, *, event_ids: Sequence[uuid.UUID], policies
     )
 
 
+@collector.paused()
 def settle_events(
     session: Session, prepared: Prepared, *, now: datetime, actor: str = "recovery"
 ) -> list[FanOutReport]:
