@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import ipaddress
 from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
-from pydantic import SecretStr, model_validator
+from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEFAULT_SECRET = "change-me"  # noqa: S105 - the placeholder production refuses
@@ -45,6 +46,21 @@ class Settings(BaseSettings):
     reply_domain: str | None = None
     sms_provider_url: str | None = None
     push_provider_url: str | None = None
+    # A client (an IPv4 address, an IPv6 /64) that fails this many sign-ins, or API key authentications, within
+    # the window is answered 429 until the window ends, without its password or key being checked (ADR 0022).
+    client_failure_limit: int = Field(default=20, ge=1)
+    client_failure_window_seconds: int = Field(default=600, ge=1)
+    # The reverse proxies (addresses or networks, comma-separated: "10.0.0.0/8,127.0.0.1") whose X-Forwarded-For
+    # header names the client. Empty (the default): the header is ignored and the client is the connection's peer.
+    trusted_proxies: str = ""
+
+    @field_validator("trusted_proxies")
+    @classmethod
+    def _proxies_are_networks(cls, value: str) -> str:
+        for part in value.split(","):
+            if part.strip():
+                ipaddress.ip_network(part.strip(), strict=False)  # ValueError names what is not a network
+        return value
 
     @model_validator(mode="after")
     def _enforce_production_safety(self) -> Settings:

@@ -1,18 +1,19 @@
-"""ApiKey, User and ConsoleSession: who may call Goodwill, stored only as hashes, each carrying one role."""
+"""ApiKey, User and ConsoleSession: who may call Goodwill, stored only as hashes, each carrying one role; and
+ClientFailures: how often a client (by the keyed hash of its address) failed to authenticate in its window."""
 
 from __future__ import annotations
 
 import uuid
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, String
+from sqlalchemy import ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from goodwill.access.roles import Role
 from goodwill.store.base import Base, RecordMixin
 from goodwill.store.types import UTCDateTime
 
-__all__ = ["ApiKey", "ConsoleSession", "Role", "User"]
+__all__ = ["ApiKey", "ClientFailures", "ConsoleSession", "Role", "User"]
 
 
 class ApiKey(RecordMixin, Base):
@@ -55,3 +56,21 @@ class ConsoleSession(RecordMixin, Base):
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime())
     ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     last_seen_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+class ClientFailures(Base):
+    """One client's failed sign-ins (`scope` "sign_in") or API key authentications ("api_key") in its current
+    window (ADR 0022). `client_key` is the HMAC of the address with the server secret, never the address. The row
+    is deleted when its window is over; `unknown_usernames` says how many of the sign-ins named nobody, which the
+    audit log records once per window rather than once each."""
+
+    __tablename__ = "client_failures"
+
+    scope: Mapped[str] = mapped_column(String(12), primary_key=True)
+    client_key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    window_start: Mapped[datetime] = mapped_column(UTCDateTime())
+    window_ends: Mapped[datetime] = mapped_column(UTCDateTime())
+    failures: Mapped[int] = mapped_column()
+    unknown_usernames: Mapped[int] = mapped_column()
+
+    __table_args__ = (Index("ix_client_failures_window_ends", "window_ends"),)

@@ -13,7 +13,8 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from goodwill.access import passwords
+from goodwill.access import passwords, throttle
+from goodwill.access import service as access
 from goodwill.access.models import ConsoleSession, User
 from goodwill.access.roles import Role, hash_secret
 from goodwill.access.service import Principal
@@ -158,19 +159,30 @@ def update_user(
 
 
 def sign_in(
-    session: Session, *, username: str, password: str, server_secret: str, now: datetime | None = None
+    session: Session,
+    *,
+    username: str,
+    password: str,
+    server_secret: str,
+    client: throttle.Client | None = None,
+    now: datetime | None = None,
 ) -> tuple[SignedIn, str]:
     """Check the password and open a session; returns it and the cookie value (never stored).
 
     The same refusal for an unknown user, a wrong password, a disabled or a locked account, so the answer tells
-    an attacker nothing; the audit log says which it was."""
+    an attacker nothing; the audit log says which it was. With a `client` (the browser's address, hashed): a
+    client that failed `policy.limit` times in its window gets TooManyAttempts before anything is checked, every
+    refusal counts against it, and refusals naming no known user are audited once per client and window rather
+    than once each (ADR 0022). The caller commits the refusal's count and audit although it answers with an error."""
     now = now or utc_now()
+    if client is not None:
+        access.refuse_throttled_client(session, scope=access.SIGN_IN, client=client, now=now)
     user = session.scalars(select(User).where(User.username == username.strip().lower())).first()
     refusal = PermissionDenied("the username or password is not right, or the account is locked or disabled")
     if user is None or user.disabled_at is not None or (user.locked_until is not None and user.locked_until > now):
         passwords.check_password(password, passwords.no_user_hash())  # as slow as a wrong password
         reason = "unknown username" if user is None else "disabled" if user.disabled_at is not None else "locked"
-        _refused(session, user, reason)
+        _refused(session, user, reason, client=client, now=now)
         raise refusal
     if not passwords.check_password(password, user.password_hash):
         user.failed_sign_ins += 1
@@ -179,7 +191,7 @@ def sign_in(
             user.locked_until = now + LOCK_FOR
             user.failed_sign_ins = 0
             reason = "wrong password; locked"
-        _refused(session, user, reason)
+        _refused(session, user, reason, client=client, now=now)
         raise refusal
     user.failed_sign_ins = 0
     user.locked_until = None
@@ -204,17 +216,33 @@ def sign_in(
         entity_type="user",
         entity_id=str(user.id),
     )
+    if client is not None:
+        access.forget_ended_windows(session, now=now)  # sign-ins keep the table small, and end windows' audit
     return _signed_in(user, row), cookie
 
 
-def _refused(session: Session, user: User | None, reason: str) -> None:
+def _refused(
+    session: Session, user: User | None, reason: str, *, client: throttle.Client | None, now: datetime
+) -> None:
+    """Audit a refusal: each one for a real account; for a username that names nobody, the first of the client's
+    window only (its end records how many there were: `access.forget_ended_windows`)."""
+    details: dict[str, object] = {"reason": reason}
+    if client is not None:
+        tally = access.count_client_failure(
+            session, scope=access.SIGN_IN, client=client, now=now, unknown_username=user is None
+        )
+        if user is None and tally.unknown_usernames > 1:
+            return
+        details["client"] = client.key
+        if user is None:
+            details["more_counted_until"] = tally.window_ends.isoformat()
     audit.record(
         session,
         actor=f"user:{user.username}" if user else "anonymous",
         action="user.sign_in_refused",
         entity_type="user",
         entity_id=str(user.id) if user else None,
-        details={"reason": reason},
+        details=details,
     )
 
 

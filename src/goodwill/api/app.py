@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from fastapi import APIRouter, FastAPI
 from fastapi.staticfiles import StaticFiles
 from sqlalchemy import Engine
 
 from goodwill import __version__
+from goodwill.access import throttle
 from goodwill.api import docs, errors, health, middleware
 from goodwill.config import Settings, get_settings
+from goodwill.kit.time import utc_now
 from goodwill.store.db import make_engine, make_session_factory
 from goodwill.web import admin, cases, console, control_room, home, messages, passengers, surveys, value, voice
 from goodwill.web.templating import STATIC_DIR
@@ -38,6 +42,11 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
     app.state.session_factory = make_session_factory(engine)
     app.state.secret = settings.secret_key.get_secret_value()
     app.state.settings = settings
+    app.state.clock = utc_now  # what time it is for the request's rules (a test may set another clock)
+    app.state.client_policy = throttle.Policy(
+        limit=settings.client_failure_limit, window=timedelta(seconds=settings.client_failure_window_seconds)
+    )
+    app.state.trusted_proxies = throttle.parse_networks(settings.trusted_proxies)
     errors.install(app)
     middleware.install(app)
     app.include_router(health.router)

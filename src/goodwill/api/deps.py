@@ -1,4 +1,5 @@
-"""Request dependencies: one unit of work per request, and the authenticated principal with its role."""
+"""Request dependencies: one unit of work per request, who the client is (for the throttle of ADR 0022), and
+the authenticated principal with its role."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy.orm import Session
 
 from goodwill.access import service as access
+from goodwill.access import throttle
 from goodwill.access.roles import Role, allows
 from goodwill.access.service import Principal
 from goodwill.errors import PermissionDenied
@@ -29,16 +31,34 @@ def get_session(request: Request) -> Iterator[Session]:
 SessionDep = Annotated[Session, Depends(get_session, scope="function")]
 
 
+def client_of(request: Request) -> throttle.Client:
+    """The caller as the throttle sees it: the keyed hash of its address (the connection's peer, or what trusted
+    proxies say in X-Forwarded-For: GOODWILL_TRUSTED_PROXIES), and the application's failure policy."""
+    state = request.app.state
+    peer = request.client.host if request.client else None
+    address = throttle.client_address(peer, request.headers.getlist("x-forwarded-for"), state.trusted_proxies)
+    return throttle.Client(key=throttle.client_key(address, state.secret), policy=state.client_policy)
+
+
 def get_principal(
     request: Request,
     session: SessionDep,
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
 ) -> Principal:
+    """The key's principal. A client that presented too many bad keys in its window gets 429 whatever it sends
+    (TooManyAttempts, mapped by api.errors); no key at all is a 401 that counts for nothing (no guess was made)."""
     if credentials is None or credentials.scheme.lower() != "bearer":
         raise HTTPException(401, "an API key is required", headers={"WWW-Authenticate": "Bearer"})
     try:
-        return access.authenticate(session, token=credentials.credentials, server_secret=request.app.state.secret)
+        return access.authenticate(
+            session,
+            token=credentials.credentials,
+            server_secret=request.app.state.secret,
+            client=client_of(request),
+            now=request.app.state.clock(),
+        )
     except PermissionDenied as exc:
+        session.commit()  # the failure's count outlives the 401 (the unit of work rolls back what raises)
         raise HTTPException(401, exc.message, headers={"WWW-Authenticate": "Bearer"}) from exc
 
 

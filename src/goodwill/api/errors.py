@@ -10,6 +10,7 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from goodwill.access.throttle import TooManyAttempts
 from goodwill.errors import Conflict, Expired, GoodwillError, InvalidInput, NotFound, PermissionDenied, RuleViolation
 from goodwill.logging import get_logger
 
@@ -30,6 +31,8 @@ class ErrorBody(BaseModel):
 
 
 def status_for(exc: GoodwillError) -> int:
+    if isinstance(exc, TooManyAttempts):
+        return 429
     if isinstance(exc, NotFound):
         return 404
     if isinstance(exc, Conflict):
@@ -55,6 +58,10 @@ ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
     404: {"model": ErrorBody, "description": "Not found"},
     409: {"model": ErrorBody, "description": "Conflicts with what is stored"},
     422: {"model": ErrorBody, "description": "The request is malformed"},
+    429: {
+        "model": ErrorBody,
+        "description": "This client presented too many bad API keys lately; retry after the Retry-After seconds",
+    },
 }
 
 
@@ -64,7 +71,10 @@ def install(app: FastAPI) -> None:
     @app.exception_handler(GoodwillError)
     async def _domain(_request: Request, exc: GoodwillError) -> JSONResponse:
         problems = exc.problems if isinstance(exc, InvalidInput) else None
-        return error_response(status_for(exc), exc.code, exc.message, problems)
+        response = error_response(status_for(exc), exc.code, exc.message, problems)
+        if isinstance(exc, TooManyAttempts):
+            response.headers["Retry-After"] = str(exc.retry_after)
+        return response
 
     @app.exception_handler(RequestValidationError)
     async def _validation(_request: Request, exc: RequestValidationError) -> JSONResponse:

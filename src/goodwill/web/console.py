@@ -16,8 +16,9 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from goodwill import __version__
 from goodwill.access import users
 from goodwill.access.roles import Role, allows
+from goodwill.access.throttle import TooManyAttempts
 from goodwill.access.users import SignedIn
-from goodwill.api.deps import SessionDep
+from goodwill.api.deps import SessionDep, client_of
 from goodwill.errors import GoodwillError, InvalidInput, NotFound, PermissionDenied
 from goodwill.store.db import unit_of_work
 from goodwill.web.auth import COOKIE, MaybeSignedIn, SignInRequired, check_csrf, safe_next, sign_in_location, signed_in
@@ -182,11 +183,22 @@ def sign_in(
     password: Annotated[str, Form(max_length=1000)] = "",
     next: Annotated[str, Form(max_length=2000)] = "/",
 ) -> Response:
-    """Check the password; on success set the session cookie. A refusal is committed (the failed count and the
-    audit entry stay) and says the same thing whatever was wrong."""
+    """Check the password; on success set the session cookie. A refusal is committed (the failed counts and the
+    audit entry stay) and says the same thing whatever was wrong. A client that failed too often lately is
+    answered 429 with Retry-After, and nothing is checked (ADR 0022)."""
     try:
         signed, cookie = users.sign_in(
-            session, username=username, password=password, server_secret=request.app.state.secret
+            session,
+            username=username,
+            password=password,
+            server_secret=request.app.state.secret,
+            client=client_of(request),
+            now=request.app.state.clock(),
+        )
+    except TooManyAttempts as exc:
+        context = {"next": safe_next(next), "error": exc.message, "username": username, "wait": True}
+        return render(
+            request, "console/sign_in.html", context, status=429, headers={"Retry-After": str(exc.retry_after)}
         )
     except PermissionDenied as exc:
         context = {"next": safe_next(next), "error": exc.message, "username": username}
