@@ -132,6 +132,7 @@ def storm_bench(
             ("seconds", result["seconds"]),
             ("floor seconds", result["floor_seconds"]),
             ("ratio to floor", result["ratio_to_floor"]),
+            ("SQLite copying the rows itself, seconds", result["engine_floor_seconds"] or "-"),
             ("rows written", ", ".join(f"{k} {v:,}" for k, v in result["rows_written"].items())),
         ]
     )
