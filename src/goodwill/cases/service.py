@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from goodwill.audit import service as audit
@@ -46,8 +47,14 @@ def next_references(session: Session, count: int) -> list[str]:
     """Hand out `count` human-readable case references (C-0000001...), without database sequences."""
     counter = session.get(CaseCounter, "case", with_for_update=True)
     if counter is None:
-        counter = CaseCounter(name="case", value=0)
-        session.add(counter)
+        # The very first case: two transactions may both get here. The row is inserted unless it exists (the
+        # second waits for the first to commit, then inserts nothing) and then read under the lock, so
+        # neither fails and each gets its own numbers.
+        dialect = sqlite if session.get_bind().dialect.name == "sqlite" else postgresql
+        session.execute(dialect.insert(CaseCounter).values(name="case", value=0).on_conflict_do_nothing())
+        counter = session.get(CaseCounter, "case", with_for_update=True, populate_existing=True)
+        if counter is None:  # pragma: no cover - inserted or there just above
+            raise Conflict("the case counter could not be created")
     start = counter.value
     counter.value = start + count
     session.flush()
