@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import threading
-import time
 from typing import Any
 
 import pytest
-from sqlalchemy import Engine, text
+from sqlalchemy import Engine
 
 from goodwill.cases import service as cases
 from goodwill.store.db import make_session_factory, unit_of_work
+from tests.locks import wait_until_blocked
 
 
 def test_references_start_at_one_and_go_on(url_engine: Engine) -> None:
@@ -19,21 +19,6 @@ def test_references_start_at_one_and_go_on(url_engine: Engine) -> None:
         assert cases.next_references(session, 2) == ["C-0000001", "C-0000002"]
     with unit_of_work(factory) as session:
         assert cases.next_references(session, 1) == ["C-0000003"]
-
-
-def _wait_until_blocked(engine: Engine) -> None:
-    deadline = time.monotonic() + 20
-    with engine.connect() as probe:
-        while time.monotonic() < deadline:
-            waiting = probe.execute(
-                text("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
-                     "AND wait_event_type = 'Lock'")
-            ).scalar_one()  # fmt: skip
-            probe.rollback()
-            if waiting:
-                return
-            time.sleep(0.02)
-    raise AssertionError("the second transaction never waited for the first")
 
 
 def test_two_transactions_taking_the_first_references_at_once_both_succeed(url_engine: Engine) -> None:
@@ -55,7 +40,7 @@ def test_two_transactions_taking_the_first_references_at_once_both_succeed(url_e
         first = cases.next_references(session, 1)
         thread = threading.Thread(target=second)
         thread.start()
-        _wait_until_blocked(url_engine)
+        wait_until_blocked(url_engine, "the second transaction")
     thread.join(timeout=30)
     assert "error" not in outcome, outcome.get("error")
     assert first == ["C-0000001"]

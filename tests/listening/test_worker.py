@@ -9,7 +9,6 @@ import os
 import subprocess
 import sys
 import threading
-import time
 import uuid
 from collections.abc import Callable
 from datetime import UTC, datetime
@@ -33,6 +32,7 @@ from goodwill.surveys import rules
 from goodwill.surveys import service as surveys
 from tests.factories import make_api_key
 from tests.listening.loop_helpers import NOW, make_feedback, make_passenger
+from tests.locks import wait_until_blocked
 from tests.surveys.helpers import BASE_URL, build, token_of
 
 URL = "/api/v1/survey-responses"
@@ -151,22 +151,6 @@ def _postgresql_only(engine: Engine) -> None:
         pytest.skip("row claims are PostgreSQL's (SKIP LOCKED); SQLite's single writer takes turns")
 
 
-def _wait_until_blocked(engine: Engine) -> None:
-    """Until another connection waits for a lock (PostgreSQL's pg_stat_activity says so)."""
-    deadline = time.monotonic() + 20
-    with engine.connect() as probe:
-        while time.monotonic() < deadline:
-            waiting = probe.execute(
-                text("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
-                     "AND wait_event_type = 'Lock'")
-            ).scalar_one()  # fmt: skip
-            probe.rollback()
-            if waiting:
-                return
-            time.sleep(0.02)
-    raise AssertionError("the second worker never waited for the first")
-
-
 @pytest.fixture
 def listener(factory: sessionmaker[Session]) -> Callable[[], ListeningWorker]:
     models = analysing.find_models(None)
@@ -223,7 +207,8 @@ class TestWorkersAtOnce:
             held = closing.close_loop(session, now=NOW, limit=1)  # Ana's first: a case, not committed yet
             thread = threading.Thread(target=later)
             thread.start()
-            _wait_until_blocked(url_engine)  # the other loop took Ana's second and Ben's, and waits for this one
+            # The other loop took Ana's second and Ben's, and waits for this one.
+            wait_until_blocked(url_engine, "the second worker")
         thread.join(timeout=30)
         assert "error" not in outcome, outcome.get("error")
         report = outcome["report"]
