@@ -111,7 +111,8 @@ def storm_bench(
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
     """Time a storm end to end (events in; entitlements, ledger, vouchers, outbox and cases committed) for N
-    stranded passengers, and the floor: the same rows written by a plain bulk insert in the same run.
+    stranded passengers, and the floor: the same rows written by a plain bulk insert in the same run. On
+    SQLite also the engine floor: SQLite copying those very rows itself (INSERT … SELECT, no Python).
 
     Example:
 
